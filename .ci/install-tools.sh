@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests need, skipping whatever is already there. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p' | head -n1)
+
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+
+if ! (have trunk && trunk --version | grep -q "$TRUNK_VERSION"); then
+  echo "installing trunk $TRUNK_VERSION (about 14 minutes on 2 cores)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+if [ -n "$WASM_BINDGEN_VERSION" ] && ! (have wasm-bindgen && wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"); then
+  # Not --locked: its lockfile asks for a webpki-roots version the registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! [ -x /usr/bin/chromium ]; then
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends chromium
+fi
+
+# wasm-opt (binaryen 132) and playwright-core come from npm, pinned in package-lock.json.
+if [ -f package-lock.json ] && ! [ -d node_modules ]; then
+  npm ci --no-audit --no-fund
+fi

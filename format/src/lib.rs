@@ -1,0 +1,31 @@
+//! The Starmap map format: the binary files and the manifest that `starmap build` writes and the
+//! viewer reads. One definition serves both sides, so a round trip is tested here and a change
+//! to the layout cannot reach only one of them. Pure Rust, no I/O: builds for wasm32 too.
+//!
+//! The layout is specified in `docs/FORMAT.md`; this crate is its executable form.
+#![deny(missing_docs)]
+
+mod container;
+mod error;
+mod manifest;
+mod map;
+mod quantize;
+mod sections;
+
+pub use container::{FileReader, FileWriter, Section, SectionKind, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN};
+pub use error::FormatError;
+pub use manifest::{
+    Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, Manifest, Quality, FILE_LABELS, FILE_MANIFEST,
+    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+};
+pub use map::{encode_map, ColumnData, ColumnValues, EncodedMap, MapContent};
+pub use quantize::{dequantize, quantize, QUANT_MAX};
+pub use sections::{
+    decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions, decode_tags,
+    decode_text, encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions,
+    encode_tags, encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
+};
+
+/// The format version this crate reads and writes. A reader refuses any other version with
+/// [`FormatError::UnsupportedVersion`], naming both.
+pub const FORMAT_VERSION: u16 = 1;

@@ -1,0 +1,257 @@
+//! `manifest.json`: what a map holds and how it was made. The viewer reads it first (it is small)
+//! to learn the counts, the bounding box of the quantised positions, the metadata columns and
+//! the files to fetch with their sizes; people read it to see how a map was built.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FormatError, FORMAT_VERSION};
+
+/// Name of the manifest file in a map folder.
+pub const FILE_MANIFEST: &str = "manifest.json";
+/// Positions and popularity: all the viewer needs to draw.
+pub const FILE_POINTS: &str = "points.bin";
+/// Ids and the label column: needed for hover and search.
+pub const FILE_LABELS: &str = "labels.bin";
+/// Every other metadata column.
+pub const FILE_METADATA: &str = "metadata.bin";
+/// High-dimensional nearest neighbours, for the detail panel.
+pub const FILE_NEIGHBORS: &str = "neighbors.bin";
+
+/// The map manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `"starmap"`.
+    pub format: String,
+    /// The format version of the manifest and every binary file beside it.
+    pub format_version: u16,
+    /// Human title of the map (page title).
+    #[serde(default)]
+    pub title: String,
+    /// One-line description (social cards).
+    #[serde(default)]
+    pub description: String,
+    /// Number of entities placed on the map.
+    pub entity_count: u32,
+    /// Bounding box of the 2D layout; quantised positions span it.
+    pub bounds: Bounds,
+    /// Smallest and largest popularity (number of contexts).
+    pub popularity_range: [u32; 2],
+    /// Neighbours stored per entity in `neighbors.bin`.
+    pub neighbors_k: u32,
+    /// Name of the id column (from the interactions' entity column or the metadata id column).
+    pub id_column: String,
+    /// The column shown as each entity's name; `None` shows the id.
+    pub label_column: Option<String>,
+    /// Metadata columns, in section order; a section's `column` indexes this list.
+    pub columns: Vec<ColumnInfo>,
+    /// The binary files and their sizes, so a reader can report progress and spot truncation.
+    pub files: Vec<FileRef>,
+    /// How the map was built.
+    pub build: BuildInfo,
+}
+
+/// The layout's bounding box in embedding units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    /// Smallest x.
+    pub min_x: f32,
+    /// Smallest y.
+    pub min_y: f32,
+    /// Largest x.
+    pub max_x: f32,
+    /// Largest y.
+    pub max_y: f32,
+}
+
+/// How a metadata column is stored and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    /// Numbers: range filter, colour map.
+    Numeric,
+    /// Few distinct values: checkboxes, qualitative palette.
+    Categorical,
+    /// Lists of few distinct values ("Drama, Comedy"): checkboxes match any, colour by the first.
+    Tags,
+    /// Free text: shown in the detail panel.
+    Text,
+}
+
+/// One metadata column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    /// Column name from the metadata header.
+    pub name: String,
+    /// Inferred kind.
+    pub kind: ColumnKind,
+    /// The file holding its section.
+    pub file: String,
+    /// Entities with no value.
+    pub missing: u32,
+    /// Smallest value (numeric columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest value (numeric columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Distinct values with their entity counts, in code order (categorical and tags columns).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<CategoryInfo>,
+}
+
+/// A category and how many entities have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryInfo {
+    /// The value.
+    pub value: String,
+    /// Entities having it.
+    pub count: u32,
+}
+
+/// A binary file of the map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// File name relative to the manifest.
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// Provenance and quality of a build.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BuildInfo {
+    /// `starmap` version that wrote the map.
+    pub builder_version: String,
+    /// The random seed.
+    pub seed: u64,
+    /// Every build parameter, as given or defaulted, by flag name.
+    pub params: BTreeMap<String, String>,
+    /// Counts seen along the way (rows read, entities dropped, …).
+    pub counts: BTreeMap<String, u64>,
+    /// Wall-clock seconds per stage. The only part of a map that differs between identical builds.
+    pub timings_secs: BTreeMap<String, f64>,
+    /// Peak resident memory of the build, in bytes (0 where unknown).
+    #[serde(default)]
+    pub peak_memory_bytes: u64,
+    /// How well the 2D layout keeps the relationships it was built from.
+    pub quality: Quality,
+}
+
+/// Layout quality figures.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Quality {
+    /// Share of each entity's 10 strongest graph neighbours found among its 10 nearest 2D points.
+    pub knn_recall_at_10: f64,
+    /// The same for a random layout: the floor to compare with.
+    pub knn_recall_at_10_random: f64,
+    /// Trustworthiness of the 2D layout against the high-dimensional embedding (sklearn's
+    /// definition, 10 neighbours, on a sample).
+    pub trustworthiness: f64,
+    /// Entities in the quality sample.
+    pub sample_size: u32,
+}
+
+impl Manifest {
+    /// Checks the format name, version and internal consistency a reader relies on.
+    pub fn validate(&self) -> Result<(), FormatError> {
+        if self.format != "starmap" {
+            return Err(FormatError::Corrupt(format!("manifest format is {:?}, expected \"starmap\"", self.format)));
+        }
+        if self.format_version != FORMAT_VERSION {
+            return Err(FormatError::UnsupportedVersion { found: self.format_version, supported: FORMAT_VERSION });
+        }
+        let b = &self.bounds;
+        if ![b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite()) || b.min_x > b.max_x || b.min_y > b.max_y
+        {
+            return Err(FormatError::Corrupt(format!("manifest bounds are not a box: {b:?}")));
+        }
+        for c in &self.columns {
+            if self.file(&c.file).is_none() {
+                return Err(FormatError::Corrupt(format!("column {:?} lives in unlisted file {:?}", c.name, c.file)));
+            }
+        }
+        for name in [FILE_POINTS, FILE_LABELS] {
+            if self.file(name).is_none() {
+                return Err(FormatError::MissingSection(format!("manifest lists no {name}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The listed file called `name`.
+    pub fn file(&self, name: &str) -> Option<&FileRef> {
+        self.files.iter().find(|f| f.name == name)
+    }
+
+    /// Index of the column called `name`.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format: "starmap".into(),
+            format_version: FORMAT_VERSION,
+            title: "t".into(),
+            description: String::new(),
+            entity_count: 2,
+            bounds: Bounds { min_x: -1.0, min_y: 0.0, max_x: 1.0, max_y: 2.0 },
+            popularity_range: [1, 5],
+            neighbors_k: 10,
+            id_column: "id".into(),
+            label_column: Some("title".into()),
+            columns: vec![ColumnInfo {
+                name: "genre".into(),
+                kind: ColumnKind::Tags,
+                file: FILE_METADATA.into(),
+                missing: 0,
+                min: None,
+                max: None,
+                categories: vec![CategoryInfo { value: "Drama".into(), count: 2 }],
+            }],
+            files: [FILE_POINTS, FILE_LABELS, FILE_METADATA]
+                .iter()
+                .map(|n| FileRef { name: n.to_string(), bytes: 8 })
+                .collect(),
+            build: BuildInfo::default(),
+        }
+    }
+
+    #[test]
+    fn json_round_trip_and_validation() {
+        let m = manifest();
+        m.validate().unwrap();
+        let json = serde_json::to_string_pretty(&m).unwrap();
+        assert!(json.contains("\"kind\": \"tags\""));
+        let back: Manifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn unknown_version_names_both() {
+        let mut m = manifest();
+        m.format_version = 99;
+        let msg = m.validate().unwrap_err().to_string();
+        assert!(msg.contains("99") && msg.contains(&FORMAT_VERSION.to_string()), "{msg}");
+    }
+
+    #[test]
+    fn inconsistent_manifests_are_rejected() {
+        let mut m = manifest();
+        m.bounds.min_x = f32::NAN;
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.columns[0].file = "nowhere.bin".into();
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.files.retain(|f| f.name != FILE_POINTS);
+        assert!(m.validate().is_err());
+    }
+}

@@ -1,0 +1,287 @@
+//! A whole map in memory, and its encoding into the manifest plus binary files. The builder and
+//! the synthetic-map generator both go through [`encode_map`]; the viewer reads the same layout
+//! back with the section decoders. No I/O here: callers write the returned bytes.
+
+use crate::{
+    encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions, encode_tags,
+    encode_text, quantize, Bounds, BuildInfo, Categorical, CategoryInfo, ColumnInfo, ColumnKind, FileRef, FileWriter,
+    FormatError, Manifest, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+    FORMAT_VERSION, MISSING_CODE,
+};
+
+/// The values of one metadata column, one per entity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    /// NaN for missing.
+    Numeric(Vec<f32>),
+    /// Single category per entity.
+    Categorical(Categorical),
+    /// Several categories per entity.
+    Tags(Tags),
+    /// Free text; empty for missing.
+    Text(TextColumn),
+}
+
+/// A named metadata column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnData {
+    /// Header name.
+    pub name: String,
+    /// Values in entity order.
+    pub values: ColumnValues,
+}
+
+/// Everything a map holds, in entity order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapContent {
+    /// Entity ids.
+    pub ids: Vec<String>,
+    /// Name of the id column.
+    pub id_column: String,
+    /// 2D layout, `[x, y]` per entity, finite.
+    pub positions: Vec<[f32; 2]>,
+    /// Contexts per entity.
+    pub popularity: Vec<u32>,
+    /// Neighbours per entity in `neighbors`.
+    pub neighbors_k: usize,
+    /// `n × neighbors_k` indices, nearest first, [`crate::NO_NEIGHBOR`] padding.
+    pub neighbors: Vec<u32>,
+    /// Metadata columns.
+    pub columns: Vec<ColumnData>,
+    /// Index into `columns` of the text column used as display name; `None` shows ids.
+    pub label_column: Option<usize>,
+    /// Page title.
+    pub title: String,
+    /// One-line description.
+    pub description: String,
+    /// Provenance.
+    pub build: BuildInfo,
+}
+
+/// The encoded map: its manifest and `(file name, bytes)` for every binary file.
+#[derive(Debug, Clone)]
+pub struct EncodedMap {
+    /// The manifest, with file sizes filled in.
+    pub manifest: Manifest,
+    /// Binary files in a fixed order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+fn bounds_of(positions: &[[f32; 2]]) -> Result<Bounds, FormatError> {
+    let mut b = Bounds { min_x: f32::MAX, min_y: f32::MAX, max_x: f32::MIN, max_y: f32::MIN };
+    for (i, p) in positions.iter().enumerate() {
+        if !p[0].is_finite() || !p[1].is_finite() {
+            return Err(FormatError::Corrupt(format!("position of entity {i} is not finite: {p:?}")));
+        }
+        b.min_x = b.min_x.min(p[0]);
+        b.min_y = b.min_y.min(p[1]);
+        b.max_x = b.max_x.max(p[0]);
+        b.max_y = b.max_y.max(p[1]);
+    }
+    if positions.is_empty() {
+        b = Bounds { min_x: 0.0, min_y: 0.0, max_x: 0.0, max_y: 0.0 };
+    }
+    Ok(b)
+}
+
+fn category_counts(categories: &[String], codes: &[u16]) -> Vec<CategoryInfo> {
+    let mut counts = vec![0u32; categories.len()];
+    for &c in codes.iter().filter(|&&c| c != MISSING_CODE) {
+        counts[c as usize] += 1;
+    }
+    categories.iter().zip(counts).map(|(v, count)| CategoryInfo { value: v.clone(), count }).collect()
+}
+
+fn column_info(col: &ColumnData, file: &str) -> ColumnInfo {
+    let mut info = ColumnInfo {
+        name: col.name.clone(),
+        kind: ColumnKind::Text,
+        file: file.to_string(),
+        missing: 0,
+        min: None,
+        max: None,
+        categories: Vec::new(),
+    };
+    match &col.values {
+        ColumnValues::Numeric(v) => {
+            info.kind = ColumnKind::Numeric;
+            let present = v.iter().filter(|x| !x.is_nan());
+            info.missing = v.iter().filter(|x| x.is_nan()).count() as u32;
+            info.min = present.clone().map(|&x| x as f64).reduce(f64::min);
+            info.max = present.map(|&x| x as f64).reduce(f64::max);
+        }
+        ColumnValues::Categorical(c) => {
+            info.kind = ColumnKind::Categorical;
+            info.missing = c.codes.iter().filter(|&&x| x == MISSING_CODE).count() as u32;
+            info.categories = category_counts(&c.categories, &c.codes);
+        }
+        ColumnValues::Tags(t) => {
+            info.kind = ColumnKind::Tags;
+            info.missing = t.offsets.windows(2).filter(|w| w[0] == w[1]).count() as u32;
+            info.categories = category_counts(&t.categories, &t.codes);
+        }
+        ColumnValues::Text(t) => {
+            info.missing = t.iter().filter(|s| s.is_empty()).count() as u32;
+        }
+    }
+    info
+}
+
+fn column_len(values: &ColumnValues) -> usize {
+    match values {
+        ColumnValues::Numeric(v) => v.len(),
+        ColumnValues::Categorical(c) => c.codes.len(),
+        ColumnValues::Tags(t) => t.offsets.len().saturating_sub(1),
+        ColumnValues::Text(t) => t.len(),
+    }
+}
+
+/// Lays the map out as a manifest and binary files. Fails on inconsistent lengths or
+/// non-finite positions, which would be bugs in the caller.
+pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
+    let n = map.ids.len();
+    let lengths_ok = map.positions.len() == n
+        && map.popularity.len() == n
+        && map.neighbors.len() == n * map.neighbors_k
+        && map.columns.iter().all(|c| column_len(&c.values) == n);
+    if !lengths_ok {
+        return Err(FormatError::Corrupt(format!("map content lengths disagree with {n} entities")));
+    }
+    if let Some(l) = map.label_column {
+        if !matches!(map.columns.get(l).map(|c| &c.values), Some(ColumnValues::Text(_))) {
+            return Err(FormatError::Corrupt(format!("label column {l} is not a text column")));
+        }
+    }
+    let n32 = u32::try_from(n).map_err(|_| FormatError::Corrupt(format!("{n} entities exceed u32")))?;
+    let bounds = bounds_of(&map.positions)?;
+
+    let xy: Vec<u16> = map
+        .positions
+        .iter()
+        .flat_map(|p| [quantize(p[0], bounds.min_x, bounds.max_x), quantize(p[1], bounds.min_y, bounds.max_y)])
+        .collect();
+    let mut points = FileWriter::new(n32);
+    points.push(SectionKind::Positions, None, encode_positions(&xy));
+    points.push(SectionKind::Popularity, None, encode_popularity(&map.popularity));
+
+    let mut labels = FileWriter::new(n32);
+    labels.push(SectionKind::Ids, None, encode_text(&TextColumn::from_values(&map.ids)));
+    let mut metadata = FileWriter::new(n32);
+    let mut columns = Vec::with_capacity(map.columns.len());
+    for (i, col) in map.columns.iter().enumerate() {
+        let (writer, file) =
+            if Some(i) == map.label_column { (&mut labels, FILE_LABELS) } else { (&mut metadata, FILE_METADATA) };
+        let (kind, payload) = match &col.values {
+            ColumnValues::Numeric(v) => (SectionKind::Numeric, encode_numeric(v)),
+            ColumnValues::Categorical(c) => (SectionKind::Categorical, encode_categorical(c)),
+            ColumnValues::Tags(t) => (SectionKind::Tags, encode_tags(t)),
+            ColumnValues::Text(t) => (SectionKind::Text, encode_text(t)),
+        };
+        writer.push(kind, Some(i as u32), payload);
+        columns.push(column_info(col, file));
+    }
+    let mut neighbors = FileWriter::new(n32);
+    neighbors.push(SectionKind::Neighbors, None, encode_neighbors(map.neighbors_k, &map.neighbors));
+
+    let files = vec![
+        (FILE_POINTS.to_string(), points.to_bytes()?),
+        (FILE_LABELS.to_string(), labels.to_bytes()?),
+        (FILE_METADATA.to_string(), metadata.to_bytes()?),
+        (FILE_NEIGHBORS.to_string(), neighbors.to_bytes()?),
+    ];
+    let popularity_range =
+        [map.popularity.iter().copied().min().unwrap_or(0), map.popularity.iter().copied().max().unwrap_or(0)];
+    let manifest = Manifest {
+        format: "starmap".to_string(),
+        format_version: FORMAT_VERSION,
+        title: map.title.clone(),
+        description: map.description.clone(),
+        entity_count: n32,
+        bounds,
+        popularity_range,
+        neighbors_k: map.neighbors_k as u32,
+        id_column: map.id_column.clone(),
+        label_column: map.label_column.map(|l| map.columns[l].name.clone()),
+        columns,
+        files: files.iter().map(|(name, b)| FileRef { name: name.clone(), bytes: b.len() as u64 }).collect(),
+        build: map.build.clone(),
+    };
+    manifest.validate()?;
+    Ok(EncodedMap { manifest, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{decode_categorical, decode_positions, decode_text, dequantize, FileReader};
+
+    fn content() -> MapContent {
+        MapContent {
+            ids: vec!["a".into(), "b".into(), "c".into()],
+            id_column: "id".into(),
+            positions: vec![[0.0, 0.0], [1.0, 2.0], [-1.0, 0.5]],
+            popularity: vec![3, 1, 2],
+            neighbors_k: 1,
+            neighbors: vec![1, 0, 0],
+            columns: vec![
+                ColumnData {
+                    name: "title".into(),
+                    values: ColumnValues::Text(TextColumn::from_values(&["A", "B", ""])),
+                },
+                ColumnData {
+                    name: "kind".into(),
+                    values: ColumnValues::Categorical(Categorical {
+                        categories: vec!["x".into(), "y".into()],
+                        codes: vec![0, 1, 1],
+                    }),
+                },
+                ColumnData { name: "year".into(), values: ColumnValues::Numeric(vec![1999.0, f32::NAN, 2001.0]) },
+            ],
+            label_column: Some(0),
+            title: "T".into(),
+            description: String::new(),
+            build: BuildInfo::default(),
+        }
+    }
+
+    #[test]
+    fn encoded_map_reads_back() {
+        let enc = encode_map(&content()).unwrap();
+        let m = &enc.manifest;
+        assert_eq!(m.entity_count, 3);
+        assert_eq!(m.label_column.as_deref(), Some("title"));
+        assert_eq!(m.columns[0].file, FILE_LABELS);
+        assert_eq!(m.columns[1].categories[1].count, 2);
+        assert_eq!((m.columns[2].min, m.columns[2].max, m.columns[2].missing), (Some(1999.0), Some(2001.0), 1));
+        assert_eq!(m.columns[0].missing, 1);
+        for (name, bytes) in &enc.files {
+            assert_eq!(m.file(name).unwrap().bytes, bytes.len() as u64);
+        }
+
+        let points = FileReader::parse(&enc.files[0].1, FILE_POINTS).unwrap();
+        let xy = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, 3).unwrap();
+        let b = m.bounds;
+        assert!((dequantize(xy[2], b.min_x, b.max_x) - 1.0).abs() < 1e-3);
+        assert!((dequantize(xy[5], b.min_y, b.max_y) - 0.5).abs() < 1e-3);
+
+        let labels = FileReader::parse(&enc.files[1].1, FILE_LABELS).unwrap();
+        let title = decode_text(labels.find(SectionKind::Text, Some(0)).unwrap().bytes, 3).unwrap();
+        assert_eq!(title.get(1), "B");
+        let meta = FileReader::parse(&enc.files[2].1, FILE_METADATA).unwrap();
+        let kind = decode_categorical(meta.find(SectionKind::Categorical, Some(1)).unwrap().bytes, 3).unwrap();
+        assert_eq!(kind.codes, vec![0, 1, 1]);
+    }
+
+    #[test]
+    fn inconsistent_content_is_refused() {
+        let mut c = content();
+        c.popularity.pop();
+        assert!(encode_map(&c).is_err());
+        let mut c = content();
+        c.positions[0][0] = f32::NAN;
+        assert!(encode_map(&c).is_err());
+        let mut c = content();
+        c.label_column = Some(1);
+        assert!(encode_map(&c).is_err());
+    }
+}

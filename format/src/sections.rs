@@ -1,0 +1,346 @@
+//! Encoders and validating decoders for each section kind. Decoders never trust a count or an
+//! offset: every one is checked against the bytes present and the entity count, so a corrupt
+//! file becomes a [`FormatError`] instead of a panic or an out-of-bounds read.
+
+use crate::container::{read_u16, read_u32};
+use crate::FormatError;
+
+/// Code of a missing value in categorical columns.
+pub const MISSING_CODE: u16 = u16::MAX;
+/// Padding value in a neighbour list shorter than k.
+pub const NO_NEIGHBOR: u32 = u32::MAX;
+
+fn need(what: &str, bytes: &[u8], needed: usize) -> Result<(), FormatError> {
+    if bytes.len() < needed {
+        Err(FormatError::Truncated { what: what.to_string(), needed, available: bytes.len() })
+    } else {
+        Ok(())
+    }
+}
+
+fn u32s(bytes: &[u8], at: usize, count: usize) -> Vec<u32> {
+    (0..count).map(|i| read_u32(bytes, at + 4 * i)).collect()
+}
+
+fn u16s(bytes: &[u8], at: usize, count: usize) -> Vec<u16> {
+    (0..count).map(|i| read_u16(bytes, at + 2 * i)).collect()
+}
+
+fn pad4(out: &mut Vec<u8>) {
+    out.resize(out.len().next_multiple_of(4), 0);
+}
+
+/// Quantised positions, interleaved `x0, y0, x1, y1, …`.
+pub fn encode_positions(xy: &[u16]) -> Vec<u8> {
+    xy.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Decodes `n` interleaved quantised positions.
+pub fn decode_positions(bytes: &[u8], n: usize) -> Result<Vec<u16>, FormatError> {
+    need("positions", bytes, n * 4)?;
+    Ok(u16s(bytes, 0, 2 * n))
+}
+
+/// Per-entity popularity counts.
+pub fn encode_popularity(pop: &[u32]) -> Vec<u8> {
+    pop.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Decodes `n` popularity counts.
+pub fn decode_popularity(bytes: &[u8], n: usize) -> Result<Vec<u32>, FormatError> {
+    need("popularity", bytes, n * 4)?;
+    Ok(u32s(bytes, 0, n))
+}
+
+/// A numeric column; NaN marks a missing value.
+pub fn encode_numeric(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Decodes `n` numeric values.
+pub fn decode_numeric(bytes: &[u8], n: usize) -> Result<Vec<f32>, FormatError> {
+    need("numeric column", bytes, n * 4)?;
+    Ok((0..n).map(|i| f32::from_bits(read_u32(bytes, 4 * i))).collect())
+}
+
+/// Each entity's nearest neighbours in the high-dimensional embedding, nearest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbors {
+    /// Neighbours stored per entity.
+    pub k: usize,
+    /// `n × k` entity indices, [`NO_NEIGHBOR`] padding short lists.
+    pub indices: Vec<u32>,
+}
+
+impl Neighbors {
+    /// The neighbours of entity `i`, nearest first, without padding.
+    pub fn of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        self.indices[i * self.k..(i + 1) * self.k].iter().copied().take_while(|&j| j != NO_NEIGHBOR)
+    }
+}
+
+/// Encodes neighbour lists (`indices.len()` must be `n × k`).
+pub fn encode_neighbors(k: usize, indices: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + indices.len() * 4);
+    out.extend_from_slice(&(k as u32).to_le_bytes());
+    out.extend(indices.iter().flat_map(|v| v.to_le_bytes()));
+    out
+}
+
+/// Decodes neighbour lists for `n` entities, checking every index is below `n`.
+pub fn decode_neighbors(bytes: &[u8], n: usize) -> Result<Neighbors, FormatError> {
+    need("neighbours header", bytes, 4)?;
+    let k = read_u32(bytes, 0) as usize;
+    if k > 4096 {
+        return Err(FormatError::Corrupt(format!("neighbour count {k} is implausible")));
+    }
+    need("neighbour lists", bytes, 4 + n * k * 4)?;
+    let indices = u32s(bytes, 4, n * k);
+    if let Some(bad) = indices.iter().find(|&&j| j != NO_NEIGHBOR && j as usize >= n) {
+        return Err(FormatError::Corrupt(format!("neighbour index {bad} is not below the entity count {n}")));
+    }
+    Ok(Neighbors { k, indices })
+}
+
+/// A text column: entity `i`'s value is `text[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextColumn {
+    offsets: Vec<u32>,
+    text: String,
+}
+
+impl TextColumn {
+    /// Builds a column from values, in entity order.
+    pub fn from_values<S: AsRef<str>>(values: &[S]) -> Self {
+        let mut offsets = Vec::with_capacity(values.len() + 1);
+        let mut text = String::new();
+        offsets.push(0);
+        for v in values {
+            text.push_str(v.as_ref());
+            offsets.push(text.len() as u32);
+        }
+        Self { offsets, text }
+    }
+
+    /// The value of entity `i` (empty for a missing value).
+    pub fn get(&self, i: usize) -> &str {
+        &self.text[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Whether the column has no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Iterates the values in entity order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+fn encode_strings(out: &mut Vec<u8>, col: &TextColumn) {
+    out.extend(col.offsets.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend_from_slice(col.text.as_bytes());
+    pad4(out);
+}
+
+/// Reads `count` strings stored as offsets + UTF-8 at `at`; returns the column and the aligned
+/// end position.
+fn decode_strings(bytes: &[u8], at: usize, count: usize, what: &str) -> Result<(TextColumn, usize), FormatError> {
+    let offsets_end = at + (count + 1) * 4;
+    need(what, bytes, offsets_end)?;
+    let offsets = u32s(bytes, at, count + 1);
+    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
+        return Err(FormatError::Corrupt(format!("{what}: string offsets are not increasing")));
+    }
+    let text_len = offsets[count] as usize;
+    need(what, bytes, offsets_end + text_len)?;
+    let text = std::str::from_utf8(&bytes[offsets_end..offsets_end + text_len])
+        .map_err(|e| FormatError::Corrupt(format!("{what}: invalid UTF-8 ({e})")))?;
+    if let Some(bad) = offsets.iter().find(|&&o| !text.is_char_boundary(o as usize)) {
+        return Err(FormatError::Corrupt(format!("{what}: offset {bad} splits a character")));
+    }
+    let end = (offsets_end + text_len).next_multiple_of(4);
+    Ok((TextColumn { offsets, text: text.to_string() }, end))
+}
+
+/// Encodes a text column (also used for ids).
+pub fn encode_text(col: &TextColumn) -> Vec<u8> {
+    let mut out = Vec::with_capacity((col.len() + 1) * 4 + col.text.len() + 3);
+    encode_strings(&mut out, col);
+    out
+}
+
+/// Decodes a text column of `n` values.
+pub fn decode_text(bytes: &[u8], n: usize) -> Result<TextColumn, FormatError> {
+    Ok(decode_strings(bytes, 0, n, "text column")?.0)
+}
+
+/// A single-valued categorical column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Categorical {
+    /// The distinct values; a code is an index into this list.
+    pub categories: Vec<String>,
+    /// One code per entity, [`MISSING_CODE`] for missing.
+    pub codes: Vec<u16>,
+}
+
+fn encode_dictionary(out: &mut Vec<u8>, categories: &[String]) {
+    out.extend_from_slice(&(categories.len() as u32).to_le_bytes());
+    encode_strings(out, &TextColumn::from_values(categories));
+}
+
+fn decode_dictionary(bytes: &[u8], what: &str) -> Result<(Vec<String>, usize), FormatError> {
+    need(what, bytes, 4)?;
+    let count = read_u32(bytes, 0) as usize;
+    if count >= MISSING_CODE as usize {
+        return Err(FormatError::Corrupt(format!("{what}: {count} categories exceed the u16 code space")));
+    }
+    let (dict, end) = decode_strings(bytes, 4, count, what)?;
+    Ok((dict.iter().map(str::to_string).collect(), end))
+}
+
+fn check_codes(codes: &[u16], count: usize, what: &str) -> Result<(), FormatError> {
+    match codes.iter().find(|&&c| c != MISSING_CODE && c as usize >= count) {
+        Some(bad) => Err(FormatError::Corrupt(format!("{what}: code {bad} but only {count} categories"))),
+        None => Ok(()),
+    }
+}
+
+/// Encodes a categorical column.
+pub fn encode_categorical(col: &Categorical) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_dictionary(&mut out, &col.categories);
+    out.extend(col.codes.iter().flat_map(|v| v.to_le_bytes()));
+    out
+}
+
+/// Decodes a categorical column of `n` values.
+pub fn decode_categorical(bytes: &[u8], n: usize) -> Result<Categorical, FormatError> {
+    let what = "categorical column";
+    let (categories, at) = decode_dictionary(bytes, what)?;
+    need(what, bytes, at + 2 * n)?;
+    let codes = u16s(bytes, at, n);
+    check_codes(&codes, categories.len(), what)?;
+    Ok(Categorical { categories, codes })
+}
+
+/// A multi-valued categorical column: entity `i` holds `codes[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tags {
+    /// The distinct values.
+    pub categories: Vec<String>,
+    /// `n + 1` offsets into `codes`.
+    pub offsets: Vec<u32>,
+    /// Codes of all entities, concatenated in entity order.
+    pub codes: Vec<u16>,
+}
+
+impl Tags {
+    /// The codes of entity `i`, in the order the data listed them.
+    pub fn of(&self, i: usize) -> &[u16] {
+        &self.codes[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Encodes a multi-valued categorical column.
+pub fn encode_tags(col: &Tags) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_dictionary(&mut out, &col.categories);
+    out.extend(col.offsets.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend(col.codes.iter().flat_map(|v| v.to_le_bytes()));
+    out
+}
+
+/// Decodes a multi-valued categorical column of `n` entities.
+pub fn decode_tags(bytes: &[u8], n: usize) -> Result<Tags, FormatError> {
+    let what = "tags column";
+    let (categories, at) = decode_dictionary(bytes, what)?;
+    need(what, bytes, at + 4 * (n + 1))?;
+    let offsets = u32s(bytes, at, n + 1);
+    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
+        return Err(FormatError::Corrupt(format!("{what}: list offsets are not increasing")));
+    }
+    let codes_at = at + 4 * (n + 1);
+    let m = offsets[n] as usize;
+    need(what, bytes, codes_at + 2 * m)?;
+    let codes = u16s(bytes, codes_at, m);
+    check_codes(&codes, categories.len(), what)?;
+    Ok(Tags { categories, offsets, codes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_round_trips_with_unicode_and_empty_values() {
+        let col = TextColumn::from_values(&["Amélie", "", "東京物語", "<img src=x onerror=alert(1)>"]);
+        let bytes = encode_text(&col);
+        assert_eq!(bytes.len() % 4, 0);
+        let back = decode_text(&bytes, 4).unwrap();
+        assert_eq!(back, col);
+        assert_eq!(back.get(2), "東京物語");
+        assert_eq!(back.iter().count(), 4);
+    }
+
+    #[test]
+    fn text_rejects_split_characters_and_bad_offsets() {
+        let col = TextColumn::from_values(&["é", "x"]);
+        let mut bytes = encode_text(&col);
+        bytes[4..8].copy_from_slice(&1u32.to_le_bytes()); // inside "é"
+        assert!(matches!(decode_text(&bytes, 2), Err(FormatError::Corrupt(_))));
+        let mut bytes = encode_text(&col);
+        bytes[4..8].copy_from_slice(&9u32.to_le_bytes()); // beyond the next offset
+        assert!(decode_text(&bytes, 2).is_err());
+    }
+
+    #[test]
+    fn categorical_and_tags_round_trip() {
+        let cat = Categorical { categories: vec!["a".into(), "bb".into()], codes: vec![1, 0, MISSING_CODE] };
+        assert_eq!(decode_categorical(&encode_categorical(&cat), 3).unwrap(), cat);
+        let tags =
+            Tags { categories: vec!["Drama".into(), "Comedy".into()], offsets: vec![0, 2, 2, 3], codes: vec![0, 1, 1] };
+        let back = decode_tags(&encode_tags(&tags), 3).unwrap();
+        assert_eq!(back, tags);
+        assert_eq!(back.of(0), &[0, 1]);
+        assert!(back.of(1).is_empty());
+    }
+
+    #[test]
+    fn out_of_range_codes_and_neighbours_are_corrupt() {
+        let cat = Categorical { categories: vec!["a".into()], codes: vec![3] };
+        assert!(matches!(decode_categorical(&encode_categorical(&cat), 1), Err(FormatError::Corrupt(_))));
+        let bytes = encode_neighbors(2, &[1, NO_NEIGHBOR, 5, 0]);
+        assert!(matches!(decode_neighbors(&bytes, 2), Err(FormatError::Corrupt(_))));
+        let ok = decode_neighbors(&encode_neighbors(2, &[1, NO_NEIGHBOR, 0, 1]), 2).unwrap();
+        assert_eq!(ok.of(0).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(ok.of(1).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn every_decoder_reports_truncation() {
+        let pos = encode_positions(&[1, 2, 3, 4]);
+        assert_eq!(decode_positions(&pos, 2).unwrap(), vec![1, 2, 3, 4]);
+        assert!(decode_positions(&pos[..7], 2).is_err());
+        let num = encode_numeric(&[1.5, f32::NAN]);
+        let back = decode_numeric(&num, 2).unwrap();
+        assert_eq!(back[0], 1.5);
+        assert!(back[1].is_nan());
+        assert!(decode_numeric(&num[..7], 2).is_err());
+        assert!(decode_popularity(&encode_popularity(&[1, 2]), 3).is_err());
+        let cat = encode_categorical(&Categorical { categories: vec!["a".into()], codes: vec![0, 0] });
+        for cut in 0..cat.len() {
+            assert!(decode_categorical(&cat[..cut], 2).is_err(), "cut {cut}");
+        }
+        let tags = encode_tags(&Tags { categories: vec!["a".into()], offsets: vec![0, 1, 2], codes: vec![0, 0] });
+        for cut in 0..tags.len() {
+            assert!(decode_tags(&tags[..cut], 2).is_err(), "cut {cut}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The Starmap viewer (placeholder until the viewer issue lands).
