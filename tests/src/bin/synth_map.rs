@@ -1,0 +1,274 @@
+//! Writes a synthetic Starmap map: clustered 2D positions, Zipf popularity, a categorical, a tags,
+//! a numeric and a text-label column, and 2D nearest neighbours standing in for the
+//! high-dimensional ones. It feeds the viewer's development, its browser tests and its 100k / 1M
+//! point benchmarks without waiting for a real build.
+//!
+//! ```text
+//! synth_map --points N --out DIR [--seed S] [--first-label TEXT]
+//! ```
+//! `--first-label` replaces the label of the most popular entity (the browser tests use it to
+//! plant a hostile title).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use starmap_format::{
+    encode_map, BuildInfo, Categorical, ColumnData, ColumnValues, MapContent, Tags, TextColumn, NO_NEIGHBOR,
+};
+
+/// Validated command-line options.
+struct Options {
+    points: usize,
+    out: PathBuf,
+    seed: u64,
+    first_label: Option<String>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut points = None;
+    let mut out = None;
+    let mut seed = 0u64;
+    let mut first_label = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--points" => points = Some(value()?.parse::<usize>().map_err(|e| format!("--points: {e}"))?),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--first-label" => first_label = Some(value()?),
+            "-h" | "--help" => {
+                return Err("usage: synth_map --points N --out DIR [--seed S] [--first-label TEXT]".into());
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    let points = points.ok_or("--points is required")?;
+    if points == 0 || points > 20_000_000 {
+        return Err(format!("--points must be between 1 and 20000000, got {points}"));
+    }
+    Ok(Options { points, out: out.ok_or("--out is required")?, seed, first_label })
+}
+
+/// SplitMix64: tiny, seedable, and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize % n.max(1)
+    }
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u = self.unit().max(1e-12);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+const GROUPS: [&str; 12] = [
+    "Aurora", "Basalt", "Cinder", "Delta", "Ember", "Fjord", "Glacier", "Harbor", "Iris", "Juniper", "Kestrel",
+    "Lagoon",
+];
+const MOODS: [&str; 6] = ["Calm", "Bright", "Dark", "Fast", "Odd", "Warm"];
+const SYLLABLES: [&str; 24] = [
+    "ka", "lo", "ve", "ran", "mi", "sto", "dre", "ul", "na", "zor", "el", "qui", "ta", "bo", "rin", "sa", "ph", "ion",
+    "te", "mar", "go", "lys", "ae", "cho",
+];
+
+fn word(rng: &mut Rng) -> String {
+    let len = 2 + rng.below(2);
+    let mut w: String = (0..len).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect();
+    if let Some(first) = w.get(..1) {
+        let upper = first.to_uppercase();
+        w.replace_range(..1, &upper);
+    }
+    w
+}
+
+/// k nearest 2D neighbours through a uniform grid: every point looks in its own and the
+/// surrounding cells, widening the ring until it has k candidates.
+fn grid_neighbors(pos: &[[f32; 2]], k: usize) -> Vec<u32> {
+    let n = pos.len();
+    let (mut lo, mut hi) = ([f32::MAX; 2], [f32::MIN; 2]);
+    for p in pos {
+        for d in 0..2 {
+            lo[d] = lo[d].min(p[d]);
+            hi[d] = hi[d].max(p[d]);
+        }
+    }
+    let side = ((n as f64 / 4.0).sqrt().ceil() as usize).max(1);
+    let cell_of = |p: &[f32; 2]| -> (usize, usize) {
+        let f = |d: usize| {
+            let t = (p[d] - lo[d]) / (hi[d] - lo[d]).max(1e-9);
+            ((t * side as f32) as usize).min(side - 1)
+        };
+        (f(0), f(1))
+    };
+    let mut cells: Vec<Vec<u32>> = vec![Vec::new(); side * side];
+    for (i, p) in pos.iter().enumerate() {
+        let (cx, cy) = cell_of(p);
+        cells[cy * side + cx].push(i as u32);
+    }
+    let mut out = vec![NO_NEIGHBOR; n * k];
+    let mut cand: Vec<(f32, u32)> = Vec::new();
+    for (i, p) in pos.iter().enumerate() {
+        let (cx, cy) = cell_of(p);
+        let mut ring = 1usize;
+        loop {
+            cand.clear();
+            let (x0, x1) = (cx.saturating_sub(ring), (cx + ring).min(side - 1));
+            let (y0, y1) = (cy.saturating_sub(ring), (cy + ring).min(side - 1));
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    for &j in &cells[y * side + x] {
+                        if j as usize != i {
+                            let q = pos[j as usize];
+                            cand.push(((q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2), j));
+                        }
+                    }
+                }
+            }
+            if cand.len() >= k || (x0 == 0 && y0 == 0 && x1 == side - 1 && y1 == side - 1) {
+                break;
+            }
+            ring *= 2;
+        }
+        let take = k.min(cand.len());
+        if take > 0 && take < cand.len() {
+            cand.select_nth_unstable_by(take - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        cand[..take].sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (slot, &(_, j)) in out[i * k..i * k + take].iter_mut().zip(&cand[..take]) {
+            *slot = j;
+        }
+    }
+    out
+}
+
+fn synth(opts: &Options) -> MapContent {
+    let n = opts.points;
+    let mut rng = Rng(opts.seed ^ 0x5EED_0F5A_u64);
+    // Clusters of uneven weight and spread, so the map has dense globs and sparse halos.
+    let clusters: Vec<([f64; 2], f64, f64)> = (0..GROUPS.len())
+        .map(|c| {
+            let angle = c as f64 / GROUPS.len() as f64 * std::f64::consts::TAU + rng.unit();
+            let radius = 3.0 + 6.0 * rng.unit();
+            let weight = 1.0 / (c as f64 + 1.0).powf(0.7);
+            ([radius * angle.cos(), radius * angle.sin()], 0.4 + 1.4 * rng.unit(), weight)
+        })
+        .collect();
+    let total: f64 = clusters.iter().map(|c| c.2).sum();
+    let mut positions = Vec::with_capacity(n);
+    let mut group_codes = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut r = rng.unit() * total;
+        let mut c = 0;
+        while c + 1 < clusters.len() && r > clusters[c].2 {
+            r -= clusters[c].2;
+            c += 1;
+        }
+        let (centre, spread, _) = clusters[c];
+        // A stretched blob: strands look more like real maps than round Gaussians.
+        let (a, b) = (rng.normal() * spread, rng.normal() * spread * 0.45);
+        let t = c as f64 * 0.7;
+        positions
+            .push([(centre[0] + a * t.cos() - b * t.sin()) as f32, (centre[1] + a * t.sin() + b * t.cos()) as f32]);
+        // Mostly the cluster's group, sometimes another: categories overlap on the map.
+        group_codes.push(if rng.unit() < 0.85 { c as u16 } else { rng.below(GROUPS.len()) as u16 });
+    }
+    // Zipf popularity over a random permutation of entities.
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    let mut popularity = vec![0u32; n];
+    for (rank, &e) in order.iter().enumerate() {
+        popularity[e] = (50_000.0 / (rank as f64 + 1.0).powf(0.9)).max(1.0) as u32 + 1;
+    }
+    let mut labels: Vec<String> = (0..n).map(|i| format!("{} {} {}", word(&mut rng), word(&mut rng), i)).collect();
+    if let Some(first) = &opts.first_label {
+        labels[order[0]] = first.clone();
+    }
+    let score: Vec<f32> = positions
+        .iter()
+        .map(|p| if rng.unit() < 0.03 { f32::NAN } else { (50.0 + 4.0 * p[0] as f64 + 8.0 * rng.normal()) as f32 })
+        .collect();
+    let mut tag_offsets = vec![0u32];
+    let mut tag_codes = Vec::new();
+    for _ in 0..n {
+        let count = rng.below(3);
+        let mut picked: Vec<u16> = (0..count).map(|_| rng.below(MOODS.len()) as u16).collect();
+        picked.sort_unstable();
+        picked.dedup();
+        tag_codes.extend(picked);
+        tag_offsets.push(tag_codes.len() as u32);
+    }
+    let k = 10.min(n.saturating_sub(1));
+    let neighbors = grid_neighbors(&positions, k);
+    MapContent {
+        ids: (0..n).map(|i| format!("s{i}")).collect(),
+        id_column: "id".into(),
+        positions,
+        popularity,
+        neighbors_k: k,
+        neighbors,
+        columns: vec![
+            ColumnData { name: "name".into(), values: ColumnValues::Text(TextColumn::from_values(&labels)) },
+            ColumnData {
+                name: "group".into(),
+                values: ColumnValues::Categorical(Categorical {
+                    categories: GROUPS.iter().map(|s| s.to_string()).collect(),
+                    codes: group_codes,
+                }),
+            },
+            ColumnData {
+                name: "mood".into(),
+                values: ColumnValues::Tags(Tags {
+                    categories: MOODS.iter().map(|s| s.to_string()).collect(),
+                    offsets: tag_offsets,
+                    codes: tag_codes,
+                }),
+            },
+            ColumnData { name: "score".into(), values: ColumnValues::Numeric(score) },
+        ],
+        label_column: Some(0),
+        title: format!("Synthetic map, {n} points"),
+        description: "Clustered synthetic points for testing and benchmarking the Starmap viewer".into(),
+        build: BuildInfo { builder_version: "synth_map".into(), seed: opts.seed, ..BuildInfo::default() },
+    }
+}
+
+fn run(opts: &Options) -> Result<(), String> {
+    let encoded = encode_map(&synth(opts)).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| format!("creating {}: {e}", opts.out.display()))?;
+    for (name, bytes) in &encoded.files {
+        let path = opts.out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    let json = serde_json::to_string_pretty(&encoded.manifest).map_err(|e| e.to_string())?;
+    let path = opts.out.join(starmap_format::FILE_MANIFEST);
+    std::fs::write(&path, json).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    eprintln!("wrote {} points to {}", opts.points, opts.out.display());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(|o| run(&o)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("synth_map: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
