@@ -1,0 +1,354 @@
+//! The painter: one program, one vertex array, and every point in one draw call per frame.
+//!
+//! Per point the GPU holds two buffers: the quantised position (two u16, 4 bytes, uploaded once)
+//! and an attribute quadruple (colour key, size key, state flags, spare: 4 bytes, re-uploaded
+//! when colouring, filters or the selection change). Colours come from a 256 × 1 palette
+//! texture. Points are stored in draw order (most popular first, so rare points lie on top).
+//!
+//! [`DrawMode::Instanced`] draws a 4-vertex quad per instance; [`DrawMode::Points`] draws the
+//! same buffers as `gl.POINTS` with divisor 0. Software rasterisers pay ~23 µs per instance but
+//! ~1 µs per vertex, so the viewer picks `Points` there (see [`is_software_renderer`]).
+
+use glow::HasContext;
+
+/// Vertex shader source, without the `#version` line.
+pub const VERTEX_SHADER: &str = include_str!("../../shaders/points.vert.glsl");
+/// Fragment shader source, without the `#version` line.
+pub const FRAGMENT_SHADER: &str = include_str!("../../shaders/points.frag.glsl");
+const PRELUDE: &str = "#version 300 es\nprecision highp float;\nprecision highp int;\n";
+
+/// Flag: the selected entity.
+pub const FLAG_SELECTED: u8 = 1;
+/// Flag: fails an active filter (dimmed).
+pub const FLAG_FILTERED_OUT: u8 = 2;
+/// Flag: in the highlighted set.
+pub const FLAG_HIGHLIGHTED: u8 = 4;
+
+/// How the points are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrawMode {
+    /// `drawArraysInstanced(TRIANGLE_STRIP, 0, 4, n)`: one quad per point.
+    Instanced,
+    /// `drawArrays(POINTS, 0, n)`: one vertex per point.
+    Points,
+}
+
+/// Whether a WebGL renderer string names a software rasteriser.
+pub fn is_software_renderer(renderer: &str) -> bool {
+    let r = renderer.to_ascii_lowercase();
+    ["swiftshader", "llvmpipe", "softpipe", "software", "basic render driver", "lavapipe"].iter().any(|s| r.contains(s))
+}
+
+/// Per-frame inputs of [`Painter::paint`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameParams {
+    /// `clip = unit * scale + offset`, from [`crate::camera::Camera::clip_from_unit`].
+    pub scale: [f32; 2],
+    /// See `scale`.
+    pub offset: [f32; 2],
+    /// Drawing buffer size in device pixels.
+    pub viewport: [i32; 2],
+    /// Diameter range in device pixels (least, most popular).
+    pub size_range: [f32; 2],
+    /// Base opacity.
+    pub alpha: f32,
+    /// Whether a highlight set is shown.
+    pub highlight: bool,
+    /// Background colour.
+    pub clear: [f32; 3],
+}
+
+/// Point diameters in CSS pixels for `n` points at zoom ratio `zoom` (1 = fitted): smaller for
+/// dense maps, growing gently (square root) as one zooms in, clamped so points never blot out
+/// the map nor vanish.
+pub fn size_range_css(n: usize, zoom: f64) -> [f32; 2] {
+    let density = (20_000.0 / n.max(1) as f64).powf(0.25);
+    let base = (2.6 * density).clamp(1.3, 6.0);
+    let grow = zoom.max(1.0).sqrt().min(6.0);
+    let lo = (base * grow).min(18.0);
+    [lo as f32, (lo * 4.5).clamp(6.0, 48.0) as f32]
+}
+
+/// Base opacity for `n` points: dense maps are drawn more transparent so clusters read as density.
+pub fn base_alpha(n: usize) -> f32 {
+    (1.2 - 0.1 * (n.max(1) as f32).log10()).clamp(0.55, 0.95)
+}
+
+/// Owns every GL object of the map drawing.
+pub struct Painter<G: HasContext> {
+    program: G::Program,
+    vao: G::VertexArray,
+    positions: G::Buffer,
+    attrs: G::Buffer,
+    palette: G::Texture,
+    u_scale: Option<G::UniformLocation>,
+    u_offset: Option<G::UniformLocation>,
+    u_viewport: Option<G::UniformLocation>,
+    u_size_range: Option<G::UniformLocation>,
+    u_point_mode: Option<G::UniformLocation>,
+    u_alpha: Option<G::UniformLocation>,
+    u_highlight: Option<G::UniformLocation>,
+    u_max_point: Option<G::UniformLocation>,
+    u_palette: Option<G::UniformLocation>,
+    max_point: f32,
+    count: usize,
+    mode: DrawMode,
+}
+
+unsafe fn compile<G: HasContext>(gl: &G, kind: u32, src: &str) -> Result<G::Shader, String> {
+    let shader = gl.create_shader(kind)?;
+    gl.shader_source(shader, &format!("{PRELUDE}{src}"));
+    gl.compile_shader(shader);
+    if !gl.get_shader_compile_status(shader) {
+        let log = gl.get_shader_info_log(shader);
+        gl.delete_shader(shader);
+        return Err(format!("shader compile error: {log}"));
+    }
+    Ok(shader)
+}
+
+impl<G: HasContext> Painter<G> {
+    /// Compiles the program and creates the (empty) buffers.
+    ///
+    /// # Safety
+    /// `gl` must be a current WebGL2 / GLES 3 context.
+    pub unsafe fn new(gl: &G, mode: DrawMode) -> Result<Self, String> {
+        let vs = compile(gl, glow::VERTEX_SHADER, VERTEX_SHADER)?;
+        let fs = compile(gl, glow::FRAGMENT_SHADER, FRAGMENT_SHADER)?;
+        let program = gl.create_program()?;
+        gl.attach_shader(program, vs);
+        gl.attach_shader(program, fs);
+        gl.link_program(program);
+        gl.detach_shader(program, vs);
+        gl.detach_shader(program, fs);
+        gl.delete_shader(vs);
+        gl.delete_shader(fs);
+        if !gl.get_program_link_status(program) {
+            let log = gl.get_program_info_log(program);
+            gl.delete_program(program);
+            return Err(format!("shader link error: {log}"));
+        }
+        let loc = |name: &str| gl.get_uniform_location(program, name);
+        let vao = gl.create_vertex_array()?;
+        let positions = gl.create_buffer()?;
+        let attrs = gl.create_buffer()?;
+        let palette = gl.create_texture()?;
+        gl.bind_texture(glow::TEXTURE_2D, Some(palette));
+        for (p, v) in [
+            (glow::TEXTURE_MIN_FILTER, glow::NEAREST),
+            (glow::TEXTURE_MAG_FILTER, glow::NEAREST),
+            (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
+            (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
+        ] {
+            gl.tex_parameter_i32(glow::TEXTURE_2D, p, v as i32);
+        }
+        let mut range = [1.0f32, 1.0];
+        gl.get_parameter_f32_slice(glow::ALIASED_POINT_SIZE_RANGE, &mut range);
+        let painter = Self {
+            u_scale: loc("u_scale"),
+            u_offset: loc("u_offset"),
+            u_viewport: loc("u_viewport"),
+            u_size_range: loc("u_size_range"),
+            u_point_mode: loc("u_point_mode"),
+            u_alpha: loc("u_alpha"),
+            u_highlight: loc("u_highlight"),
+            u_max_point: loc("u_max_point"),
+            u_palette: loc("u_palette"),
+            program,
+            vao,
+            positions,
+            attrs,
+            palette,
+            max_point: range[1].max(1.0),
+            count: 0,
+            mode,
+        };
+        painter.set_mode(gl, mode);
+        Ok(painter)
+    }
+
+    /// The current draw mode.
+    pub fn mode(&self) -> DrawMode {
+        self.mode
+    }
+
+    /// Points in the buffers.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Switches between instanced quads and plain points; the buffers stay as they are.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn set_mode(&self, gl: &G, mode: DrawMode) {
+        let divisor = match mode {
+            DrawMode::Instanced => 1,
+            DrawMode::Points => 0,
+        };
+        gl.bind_vertex_array(Some(self.vao));
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
+        gl.enable_vertex_attrib_array(0);
+        gl.vertex_attrib_pointer_f32(0, 2, glow::UNSIGNED_SHORT, true, 4, 0);
+        gl.vertex_attrib_divisor(0, divisor);
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.attrs));
+        gl.enable_vertex_attrib_array(1);
+        gl.vertex_attrib_pointer_i32(1, 4, glow::UNSIGNED_BYTE, 4, 0);
+        gl.vertex_attrib_divisor(1, divisor);
+        gl.bind_vertex_array(None);
+    }
+
+    /// Changes the draw mode.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn switch_mode(&mut self, gl: &G, mode: DrawMode) {
+        self.mode = mode;
+        self.set_mode(gl, mode);
+    }
+
+    /// Uploads the quantised positions (`x, y` per point, in draw order). Done once per map.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn upload_positions(&mut self, gl: &G, xy: &[u16]) {
+        let bytes: Vec<u8> = xy.iter().flat_map(|v| v.to_le_bytes()).collect();
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
+        gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, &bytes, glow::STATIC_DRAW);
+        self.count = xy.len() / 2;
+    }
+
+    /// Uploads the 4-byte attributes of every point (in draw order).
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn upload_attrs(&mut self, gl: &G, attrs: &[u8]) {
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.attrs));
+        gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, attrs, glow::DYNAMIC_DRAW);
+    }
+
+    /// Replaces the attributes of the point at draw position `rank` (a selection change).
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn update_attrs(&self, gl: &G, rank: usize, attrs: &[u8]) {
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.attrs));
+        gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, (rank * 4) as i32, attrs);
+    }
+
+    /// Uploads the 256-entry RGBA palette.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn upload_palette(&self, gl: &G, palette: &[[u8; 4]]) {
+        let mut bytes = vec![0u8; 256 * 4];
+        for (dst, src) in bytes.chunks_exact_mut(4).zip(palette) {
+            dst.copy_from_slice(src);
+        }
+        gl.bind_texture(glow::TEXTURE_2D, Some(self.palette));
+        gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+        gl.tex_image_2d(
+            glow::TEXTURE_2D,
+            0,
+            glow::RGBA8 as i32,
+            256,
+            1,
+            0,
+            glow::RGBA,
+            glow::UNSIGNED_BYTE,
+            glow::PixelUnpackData::Slice(Some(&bytes)),
+        );
+    }
+
+    /// Clears and draws every point: one draw call.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn paint(&self, gl: &G, f: &FrameParams) {
+        gl.viewport(0, 0, f.viewport[0], f.viewport[1]);
+        gl.clear_color(f.clear[0], f.clear[1], f.clear[2], 1.0);
+        gl.clear(glow::COLOR_BUFFER_BIT);
+        if self.count == 0 {
+            return;
+        }
+        gl.disable(glow::DEPTH_TEST);
+        gl.enable(glow::BLEND);
+        // Premultiplied alpha ("over").
+        gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
+        gl.use_program(Some(self.program));
+        gl.uniform_2_f32(self.u_scale.as_ref(), f.scale[0], f.scale[1]);
+        gl.uniform_2_f32(self.u_offset.as_ref(), f.offset[0], f.offset[1]);
+        gl.uniform_2_f32(self.u_viewport.as_ref(), f.viewport[0] as f32, f.viewport[1] as f32);
+        gl.uniform_2_f32(self.u_size_range.as_ref(), f.size_range[0], f.size_range[1]);
+        gl.uniform_1_f32(self.u_point_mode.as_ref(), if self.mode == DrawMode::Points { 1.0 } else { 0.0 });
+        gl.uniform_1_f32(self.u_alpha.as_ref(), f.alpha);
+        gl.uniform_1_f32(self.u_highlight.as_ref(), if f.highlight { 1.0 } else { 0.0 });
+        gl.uniform_1_f32(self.u_max_point.as_ref(), self.max_point);
+        gl.active_texture(glow::TEXTURE0);
+        gl.bind_texture(glow::TEXTURE_2D, Some(self.palette));
+        gl.uniform_1_i32(self.u_palette.as_ref(), 0);
+        gl.bind_vertex_array(Some(self.vao));
+        match self.mode {
+            DrawMode::Instanced => gl.draw_arrays_instanced(glow::TRIANGLE_STRIP, 0, 4, self.count as i32),
+            DrawMode::Points => gl.draw_arrays(glow::POINTS, 0, self.count as i32),
+        }
+        gl.bind_vertex_array(None);
+    }
+
+    /// Frees every GL object.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn destroy(self, gl: &G) {
+        gl.delete_program(self.program);
+        gl.delete_vertex_array(self.vao);
+        gl.delete_buffer(self.positions);
+        gl.delete_buffer(self.attrs);
+        gl.delete_texture(self.palette);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_renderers_are_recognised() {
+        assert!(is_software_renderer(
+            "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)"
+        ));
+        assert!(is_software_renderer("llvmpipe (LLVM 15.0.6, 256 bits)"));
+        assert!(is_software_renderer("ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11)"));
+        assert!(!is_software_renderer("ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)"));
+        assert!(!is_software_renderer("Apple M1"));
+    }
+
+    #[test]
+    fn sizes_shrink_with_density_and_grow_gently_with_zoom() {
+        let small = size_range_css(1_000, 1.0);
+        let big = size_range_css(1_000_000, 1.0);
+        assert!(small[0] > big[0] && small[1] >= big[1]);
+        assert!(big[0] >= 1.3, "never vanish");
+        let zoomed = size_range_css(1_000_000, 16.0);
+        assert!(zoomed[0] > big[0] && zoomed[0] <= big[0] * 4.0 + 1e-3, "sqrt growth");
+        let very = size_range_css(10, 1e6);
+        assert!(very[0] <= 18.0 && very[1] <= 48.0, "clamped");
+        assert!(base_alpha(1_000_000) < base_alpha(1_000));
+    }
+
+    #[test]
+    fn shaders_declare_what_the_painter_binds() {
+        for name in ["u_scale", "u_offset", "u_viewport", "u_size_range", "u_point_mode", "u_alpha", "u_highlight"] {
+            assert!(VERTEX_SHADER.contains(name), "{name}");
+        }
+        assert!(VERTEX_SHADER.contains("layout(location = 0) in vec2 a_unit"));
+        assert!(VERTEX_SHADER.contains("layout(location = 1) in uvec4 a_attr"));
+        assert!(FRAGMENT_SHADER.contains("gl_PointCoord"));
+        let has_version = |src: &str| src.lines().any(|l| l.trim_start().starts_with("#version"));
+        assert!(!has_version(VERTEX_SHADER) && !has_version(FRAGMENT_SHADER), "prepended at runtime");
+        // The flag values agree between Rust and GLSL.
+        assert!(VERTEX_SHADER.contains(&format!("SELECTED = {FLAG_SELECTED}u")));
+        assert!(VERTEX_SHADER.contains(&format!("FILTERED_OUT = {FLAG_FILTERED_OUT}u")));
+        assert!(VERTEX_SHADER.contains(&format!("HIGHLIGHTED = {FLAG_HIGHLIGHTED}u")));
+    }
+}

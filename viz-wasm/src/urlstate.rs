@@ -1,0 +1,217 @@
+//! What the URL hash remembers: the view, the selected entity, the search text, the colour-by
+//! column and the filters. Opening a link restores them; the browser's back and forward move
+//! between them.
+//!
+//! ```text
+//! #v=0.41230,0.55810,3.2&s=tt0111161&q=star&c=genre&f=year:1950~1999;genre=Drama|Comedy|-
+//! ```
+//! The view centre is in unit map coordinates (0..1 across the bounding box) and the zoom is
+//! relative to the fitted view, so a link shows the same place on any screen. Names and values
+//! are percent-encoded, leaving only letters, digits, `_` and `.` raw, so the separators
+//! `& = : ; | ~ , -` never occur inside them; `-` alone stands for "missing value".
+
+/// A column filter as written in the URL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterSpec {
+    /// Keep values in `lo..=hi`.
+    Range(f64, f64),
+    /// Keep these categories (`None` = entities without a value).
+    Categories(Vec<Option<String>>),
+}
+
+/// Everything the URL hash can hold.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlState {
+    /// Centre in unit map coordinates and zoom relative to the fitted view.
+    pub view: Option<[f64; 3]>,
+    /// Id of the selected entity.
+    pub selected: Option<String>,
+    /// Search box text.
+    pub search: String,
+    /// Name of the colour-by column.
+    pub color_by: Option<String>,
+    /// Active filters by column name.
+    pub filters: Vec<(String, FilterSpec)>,
+}
+
+/// Percent-encodes everything but ASCII letters, digits, `_` and `.`.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes percent escapes; invalid escapes are kept literally, invalid UTF-8 replaced.
+pub fn decode_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Shortest text that reads back as the same number.
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+impl UrlState {
+    /// The hash (without `#`) describing this state. Empty parts are left out.
+    pub fn to_hash(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some([u, v, z]) = self.view {
+            // Enough decimals to place the centre within about a pixel at this zoom.
+            let decimals = (z.max(1.0).log10().ceil() as usize + 4).min(9);
+            parts.push(format!("v={u:.decimals$},{v:.decimals$},{}", num((z * 1000.0).round() / 1000.0)));
+        }
+        if let Some(s) = &self.selected {
+            parts.push(format!("s={}", encode_component(s)));
+        }
+        if !self.search.is_empty() {
+            parts.push(format!("q={}", encode_component(&self.search)));
+        }
+        if let Some(c) = &self.color_by {
+            parts.push(format!("c={}", encode_component(c)));
+        }
+        if !self.filters.is_empty() {
+            let items: Vec<String> = self
+                .filters
+                .iter()
+                .map(|(name, spec)| match spec {
+                    FilterSpec::Range(lo, hi) => format!("{}:{}~{}", encode_component(name), num(*lo), num(*hi)),
+                    FilterSpec::Categories(values) => {
+                        let vals: Vec<String> = values
+                            .iter()
+                            .map(|v| v.as_deref().map(encode_component).unwrap_or_else(|| "-".into()))
+                            .collect();
+                        format!("{}={}", encode_component(name), vals.join("|"))
+                    }
+                })
+                .collect();
+            parts.push(format!("f={}", items.join(";")));
+        }
+        parts.join("&")
+    }
+
+    /// Reads a hash (with or without the leading `#`). Malformed parts are ignored, so a
+    /// damaged link still opens the map.
+    pub fn parse(hash: &str) -> Self {
+        let mut st = Self::default();
+        for part in hash.trim_start_matches('#').split('&') {
+            let Some((key, value)) = part.split_once('=') else { continue };
+            match key {
+                "v" => {
+                    let nums: Vec<f64> = value.split(',').filter_map(|x| x.parse().ok()).collect();
+                    if let [u, v, z] = nums[..] {
+                        if u.is_finite() && v.is_finite() && z.is_finite() && z > 0.0 {
+                            st.view = Some([u, v, z]);
+                        }
+                    }
+                }
+                "s" if !value.is_empty() => st.selected = Some(decode_component(value)),
+                "q" => st.search = decode_component(value),
+                "c" if !value.is_empty() => st.color_by = Some(decode_component(value)),
+                "f" => {
+                    for item in value.split(';') {
+                        if let Some((name, range)) = item.split_once(':') {
+                            let ends: Vec<f64> = range.split('~').filter_map(|x| x.parse().ok()).collect();
+                            if let [lo, hi] = ends[..] {
+                                if lo.is_finite() && hi.is_finite() {
+                                    st.filters.push((decode_component(name), FilterSpec::Range(lo, hi)));
+                                }
+                            }
+                        } else if let Some((name, vals)) = item.split_once('=') {
+                            let values = if vals.is_empty() {
+                                Vec::new()
+                            } else {
+                                vals.split('|').map(|v| (v != "-").then(|| decode_component(v))).collect()
+                            };
+                            st.filters.push((decode_component(name), FilterSpec::Categories(values)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        st
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_state_round_trips() {
+        let st = UrlState {
+            view: Some([0.25, 0.75, 3.5]),
+            selected: Some("tt0111161".into()),
+            search: "Amélie & co = 100%".into(),
+            color_by: Some("genre".into()),
+            filters: vec![
+                ("year".into(), FilterSpec::Range(1950.0, 1999.5)),
+                ("genre".into(), FilterSpec::Categories(vec![Some("Drama".into()), Some("Sci-Fi|x;y".into()), None])),
+                ("lang".into(), FilterSpec::Categories(vec![])),
+                ("a b:c".into(), FilterSpec::Range(-1e-3, 2.5e9)),
+            ],
+        };
+        let h = st.to_hash();
+        assert!(!h.contains(' ') && !h.contains('é'), "{h}");
+        assert_eq!(UrlState::parse(&h), st);
+        assert_eq!(UrlState::parse(&format!("#{h}")), st);
+    }
+
+    #[test]
+    fn empty_state_is_an_empty_hash() {
+        assert_eq!(UrlState::default().to_hash(), "");
+        assert_eq!(UrlState::parse(""), UrlState::default());
+        assert_eq!(UrlState::parse("#"), UrlState::default());
+    }
+
+    #[test]
+    fn view_precision_follows_zoom() {
+        let st = UrlState { view: Some([0.123456789123, 0.5, 1000.0]), ..Default::default() };
+        let back = UrlState::parse(&st.to_hash()).view.unwrap();
+        assert!((back[0] - 0.123456789123).abs() < 1e-6, "{back:?}");
+        let coarse = UrlState { view: Some([0.123456789, 0.5, 1.0]), ..Default::default() }.to_hash();
+        assert_eq!(coarse, "v=0.1235,0.5000,1");
+    }
+
+    #[test]
+    fn malformed_parts_are_ignored() {
+        let st = UrlState::parse("v=1,2&v2=x&s=&c=&f=year:1~;:;genre=%ZZ|-&q=%E2%82%AC%");
+        assert_eq!(st.view, None);
+        assert_eq!(st.selected, None);
+        assert_eq!(st.color_by, None);
+        assert_eq!(st.search, "€%");
+        assert_eq!(st.filters, vec![("genre".into(), FilterSpec::Categories(vec![Some("%ZZ".into()), None]))]);
+        assert_eq!(UrlState::parse("v=0.5,0.5,-2").view, None);
+        assert_eq!(UrlState::parse("v=NaN,0.5,2").view, None);
+    }
+
+    #[test]
+    fn percent_coding() {
+        assert_eq!(encode_component("a b-c_d.e/é"), "a%20b%2Dc_d.e%2F%C3%A9");
+        assert_eq!(decode_component("a%20b%2Dc_d.e%2F%C3%A9"), "a b-c_d.e/é");
+        assert_eq!(decode_component("%"), "%");
+        assert_eq!(decode_component("%4"), "%4");
+        assert_eq!(decode_component("%FF"), "\u{FFFD}");
+    }
+}
