@@ -1,0 +1,250 @@
+//! What each subcommand does once its flags are validated: run the build and print its
+//! summary, answer a neighbour query, or describe a map.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use starmap_format::{
+    decode_neighbors, decode_popularity, decode_text, ColumnKind, FileReader, Manifest, SectionKind, TextColumn,
+    FILE_LABELS, FILE_MANIFEST, FILE_NEIGHBORS, FILE_POINTS,
+};
+
+use crate::cli::{BuildArgs, Cli, Command, InspectArgs, NeighborsArgs};
+use crate::error::{BuildError, Result};
+use crate::pipeline::{self, BuildOutcome};
+use crate::progress::Progress;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => run_build(&args),
+        Command::Neighbors(args) => run_neighbors(&args),
+        Command::Inspect(args) => run_inspect(&args),
+    }
+}
+
+fn set_threads(threads: Option<usize>) {
+    if let Some(n) = threads {
+        // Fails only if a pool already exists (a second build in one process): keep that one.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+}
+
+fn run_build(args: &BuildArgs) -> Result<()> {
+    let cfg = args.validate()?;
+    set_threads(args.threads);
+    let progress = Progress::new(args.quiet);
+    let outcome = pipeline::build(&cfg, &progress)?;
+    if !args.quiet {
+        for w in &outcome.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprint!("{}", summary(&outcome));
+        println!("wrote {}", cfg.out.display());
+    }
+    Ok(())
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.2} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// The closing summary: counts, time per stage, peak memory, quality.
+pub fn summary(outcome: &BuildOutcome) -> String {
+    let m = &outcome.manifest;
+    let b = &m.build;
+    let c = |k: &str| b.counts.get(k).copied().unwrap_or(0);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\n{} interactions, {} entities ({} below --min-contexts, {} sharing no context) -> {} placed, {} contexts",
+        c("interactions_read"),
+        c("entities_seen"),
+        c("entities_below_min_contexts"),
+        c("entities_isolated"),
+        m.entity_count,
+        c("contexts"),
+    );
+    if b.counts.contains_key("metadata_rows") {
+        let _ = writeln!(
+            s,
+            "metadata: {} rows, {} columns; {} ids not on the map (ignored), {} entities without metadata",
+            c("metadata_rows"),
+            m.columns.len(),
+            c("metadata_ids_not_placed"),
+            c("entities_without_metadata"),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "graph: {} edges; embedding: {} iterations{}, distortion {:.4}",
+        c("graph_edges"),
+        outcome.mde.iterations,
+        if outcome.mde.converged { " (converged)" } else { "" },
+        outcome.mde.distortion
+    );
+    let mut total = outcome.write_secs;
+    let mut stages = Vec::new();
+    for (name, secs) in &b.timings_secs {
+        total += secs;
+        stages.push(format!("{name} {secs:.2}s"));
+    }
+    stages.push(format!("write {:.2}s", outcome.write_secs));
+    let _ = writeln!(s, "time: {total:.2}s ({})", stages.join(", "));
+    let _ = writeln!(s, "peak memory: {}", human_bytes(b.peak_memory_bytes));
+    let q = &b.quality;
+    let _ = writeln!(
+        s,
+        "quality: kNN recall@10 {:.3} (random layout {:.4}), trustworthiness {:.3} (sample of {})",
+        q.knn_recall_at_10, q.knn_recall_at_10_random, q.trustworthiness, q.sample_size
+    );
+    s
+}
+
+/// A built map read back: the manifest and the files the commands need.
+struct LoadedMap {
+    manifest: Manifest,
+    ids: TextColumn,
+    labels: Option<TextColumn>,
+    popularity: Vec<u32>,
+    neighbors: starmap_format::Neighbors,
+}
+
+fn read(dir: &Path, name: &str) -> Result<Vec<u8>> {
+    let path = dir.join(name);
+    std::fs::read(&path).map_err(|e| BuildError::io(&path, e))
+}
+
+fn map_err(dir: &Path, name: &str) -> impl Fn(starmap_format::FormatError) -> BuildError {
+    let path = dir.join(name);
+    move |source| BuildError::Map { path: path.clone(), source }
+}
+
+fn load_manifest(dir: &Path) -> Result<Manifest> {
+    let bytes = read(dir, FILE_MANIFEST)?;
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+        map_err(dir, FILE_MANIFEST)(starmap_format::FormatError::Corrupt(format!("not a valid manifest: {e}")))
+    })?;
+    manifest.validate().map_err(map_err(dir, FILE_MANIFEST))?;
+    Ok(manifest)
+}
+
+fn load(dir: &Path) -> Result<LoadedMap> {
+    let manifest = load_manifest(dir)?;
+    let n = manifest.entity_count as usize;
+    let labels_bytes = read(dir, FILE_LABELS)?;
+    let labels_file = FileReader::parse(&labels_bytes, FILE_LABELS).map_err(map_err(dir, FILE_LABELS))?;
+    let ids = labels_file
+        .find(SectionKind::Ids, None)
+        .and_then(|s| decode_text(s.bytes, n))
+        .map_err(map_err(dir, FILE_LABELS))?;
+    let labels = match manifest.label_column.as_deref().and_then(|l| manifest.column_index(l)) {
+        Some(col) => Some(
+            labels_file
+                .find(SectionKind::Text, Some(col as u32))
+                .and_then(|s| decode_text(s.bytes, n))
+                .map_err(map_err(dir, FILE_LABELS))?,
+        ),
+        None => None,
+    };
+    let points_bytes = read(dir, FILE_POINTS)?;
+    let points = FileReader::parse(&points_bytes, FILE_POINTS).map_err(map_err(dir, FILE_POINTS))?;
+    let popularity = points
+        .find(SectionKind::Popularity, None)
+        .and_then(|s| decode_popularity(s.bytes, n))
+        .map_err(map_err(dir, FILE_POINTS))?;
+    let nb_bytes = read(dir, FILE_NEIGHBORS)?;
+    let nb_file = FileReader::parse(&nb_bytes, FILE_NEIGHBORS).map_err(map_err(dir, FILE_NEIGHBORS))?;
+    let neighbors = nb_file
+        .find(SectionKind::Neighbors, None)
+        .and_then(|s| decode_neighbors(s.bytes, n))
+        .map_err(map_err(dir, FILE_NEIGHBORS))?;
+    Ok(LoadedMap { manifest, ids, labels, popularity, neighbors })
+}
+
+impl LoadedMap {
+    fn name(&self, i: usize) -> String {
+        match &self.labels {
+            Some(l) if !l.get(i).is_empty() => format!("{} ({})", l.get(i), self.ids.get(i)),
+            _ => self.ids.get(i).to_string(),
+        }
+    }
+
+    /// An exact id, else an exact label (case-insensitive), else the most popular label
+    /// containing the query.
+    fn find(&self, query: &str) -> Option<usize> {
+        let n = self.manifest.entity_count as usize;
+        if let Some(i) = (0..n).find(|&i| self.ids.get(i) == query) {
+            return Some(i);
+        }
+        let labels = self.labels.as_ref()?;
+        let q = query.to_lowercase();
+        let best = |pred: &dyn Fn(&str) -> bool| {
+            (0..n).filter(|&i| pred(&labels.get(i).to_lowercase())).max_by_key(|&i| (self.popularity[i], std::cmp::Reverse(i)))
+        };
+        best(&|l| l == q).or_else(|| best(&|l| l.contains(&q)))
+    }
+}
+
+fn run_neighbors(args: &NeighborsArgs) -> Result<()> {
+    let map = load(&args.map)?;
+    let i = map.find(&args.query).ok_or_else(|| {
+        BuildError::Unusable(format!("no entity in {} has the id or name {:?}", args.map.display(), args.query))
+    })?;
+    if args.k > map.neighbors.k {
+        return Err(BuildError::Unusable(format!(
+            "-k {} asks for more neighbours than the map stores ({} per entity)",
+            args.k, map.neighbors.k
+        )));
+    }
+    println!("{} — seen in {} contexts", map.name(i), map.popularity[i]);
+    for (rank, j) in map.neighbors.of(i).take(args.k).enumerate() {
+        println!("{:>3}. {}", rank + 1, map.name(j as usize));
+    }
+    Ok(())
+}
+
+fn run_inspect(args: &InspectArgs) -> Result<()> {
+    let map = load(&args.dir)?;
+    let m = &map.manifest;
+    println!("{} — Starmap map, format version {}", if m.title.is_empty() { "(untitled)" } else { &m.title }, m.format_version);
+    if !m.description.is_empty() {
+        println!("{}", m.description);
+    }
+    println!("{} entities, {} neighbours each; id column {:?}, label column {:?}", m.entity_count, m.neighbors_k, m.id_column, m.label_column);
+    let b = &m.bounds;
+    println!("bounds: x {:.3}..{:.3}, y {:.3}..{:.3}; popularity {}..{}", b.min_x, b.max_x, b.min_y, b.max_y, m.popularity_range[0], m.popularity_range[1]);
+    println!("columns:");
+    for c in &m.columns {
+        let detail = match c.kind {
+            ColumnKind::Numeric => format!("{:?}..{:?}", c.min.unwrap_or(f64::NAN), c.max.unwrap_or(f64::NAN)),
+            ColumnKind::Categorical | ColumnKind::Tags => {
+                let top: Vec<String> = c.categories.iter().take(5).map(|x| format!("{} ({})", x.value, x.count)).collect();
+                format!("{} values: {}{}", c.categories.len(), top.join(", "), if c.categories.len() > 5 { ", …" } else { "" })
+            }
+            ColumnKind::Text => String::new(),
+        };
+        println!("  {:<20} {:<12} {} missing  {}", c.name, format!("{:?}", c.kind).to_lowercase(), c.missing, detail);
+    }
+    println!("files:");
+    for f in &m.files {
+        println!("  {:<14} {:>10} bytes", f.name, f.bytes);
+    }
+    let bi = &m.build;
+    println!("built by starmap {} with seed {}", bi.builder_version, bi.seed);
+    println!("  params: {}", bi.params.iter().map(|(k, v)| format!("--{k} {v}")).collect::<Vec<_>>().join(" "));
+    println!("  counts: {}", bi.counts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "));
+    println!("  timings: {}", bi.timings_secs.iter().map(|(k, v)| format!("{k} {v:.2}s")).collect::<Vec<_>>().join(", "));
+    println!("  peak memory: {}", human_bytes(bi.peak_memory_bytes));
+    let q = &bi.quality;
+    println!(
+        "  quality: kNN recall@10 {:.3} (random {:.4}), trustworthiness {:.3} (sample {})",
+        q.knn_recall_at_10, q.knn_recall_at_10_random, q.trustworthiness, q.sample_size
+    );
+    Ok(())
+}

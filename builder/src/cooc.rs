@@ -1,0 +1,241 @@
+//! Stage 2: co-occurrence and popularity correction, fused with the top-k selection of stage 3.
+//!
+//! Entity i's row of the co-occurrence matrix is built from i's contexts alone (a sparse
+//! accumulator per worker), scored, and cut to its strongest `k` entries at once. The n × n
+//! matrix never exists, not even sparsely: memory is O(n·k), time is Σ over contexts of
+//! |context|². Rows are independent, so they run in parallel and the result does not depend on
+//! the thread count.
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::ingest::Interactions;
+use starmap_format::NO_NEIGHBOR;
+
+/// How co-occurrence counts are turned into similarities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Similarity {
+    /// Cosine of the entities' weighted context vectors: co-occurrence / √(popularity_i ·
+    /// popularity_j). Removes the popularity bias of raw counts; the default (see
+    /// ARCHITECTURE.md for the measurements behind the choice).
+    Cosine,
+    /// Cosine with each context down-weighted by ln(e + its size), so that a context holding
+    /// hundreds of entities says less about each pair than a small one.
+    CosineDamped,
+    /// Raw weighted co-occurrence counts: popular entities dominate every row. For comparison.
+    Count,
+}
+
+/// Each entity's strongest neighbours, strongest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNeighbors {
+    /// Neighbours kept per entity.
+    pub k: usize,
+    /// `n × k` entity indices, `NO_NEIGHBOR` padding rows with fewer neighbours.
+    pub indices: Vec<u32>,
+    /// Similarities parallel to `indices`.
+    pub scores: Vec<f32>,
+}
+
+impl TopNeighbors {
+    /// Number of entities.
+    pub fn n(&self) -> usize {
+        self.indices.len().checked_div(self.k).unwrap_or(0)
+    }
+
+    /// Entity `i`'s neighbours with scores, strongest first.
+    pub fn of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let row = i * self.k..(i + 1) * self.k;
+        self.indices[row.clone()].iter().copied().zip(self.scores[row].iter().copied()).take_while(|&(j, _)| j != NO_NEIGHBOR)
+    }
+
+    /// Number of neighbours of entity `i`.
+    pub fn degree(&self, i: usize) -> usize {
+        self.of(i).count()
+    }
+}
+
+/// Entity-major view of the interactions (entity → its contexts).
+struct ByEntity {
+    offsets: Vec<usize>,
+    contexts: Vec<u32>,
+    weights: Vec<f32>,
+}
+
+fn by_entity(inter: &Interactions) -> ByEntity {
+    let n = inter.n_entities();
+    let mut offsets = vec![0usize; n + 1];
+    for &e in &inter.ctx_entities {
+        offsets[e as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut contexts = vec![0u32; inter.ctx_entities.len()];
+    let mut weights = vec![0f32; inter.ctx_entities.len()];
+    for c in 0..inter.n_contexts() {
+        for p in inter.ctx_offsets[c]..inter.ctx_offsets[c + 1] {
+            let e = inter.ctx_entities[p] as usize;
+            contexts[fill[e]] = c as u32;
+            weights[fill[e]] = inter.ctx_weights[p];
+            fill[e] += 1;
+        }
+    }
+    ByEntity { offsets, contexts, weights }
+}
+
+/// Per-worker scratch: a dense accumulator and the list of entries touched in the current row.
+struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+    row: Vec<(u32, f32)>,
+}
+
+/// Finds every entity's `k` most similar entities.
+pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, bar: &ProgressBar) -> TopNeighbors {
+    let n = inter.n_entities();
+    let ent = by_entity(inter);
+    let context_weight: Vec<f32> = (0..inter.n_contexts())
+        .map(|c| match similarity {
+            Similarity::CosineDamped => {
+                1.0 / (std::f32::consts::E + (inter.ctx_offsets[c + 1] - inter.ctx_offsets[c]) as f32).ln()
+            }
+            _ => 1.0,
+        })
+        .collect();
+    let norms: Vec<f32> = (0..n)
+        .map(|i| {
+            let range = ent.offsets[i]..ent.offsets[i + 1];
+            let sq: f64 = ent.contexts[range.clone()]
+                .iter()
+                .zip(&ent.weights[range])
+                .map(|(&c, &w)| (w as f64) * (w as f64) * context_weight[c as usize] as f64)
+                .sum();
+            sq.sqrt() as f32
+        })
+        .collect();
+    bar.set_length(n as u64);
+
+    let rows: Vec<Vec<(u32, f32)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map_init(
+            || Scratch { acc: vec![0.0; n], touched: Vec::new(), row: Vec::new() },
+            |s, i| {
+                for p in ent.offsets[i]..ent.offsets[i + 1] {
+                    let c = ent.contexts[p] as usize;
+                    let wi = ent.weights[p] * context_weight[c];
+                    for q in inter.ctx_offsets[c]..inter.ctx_offsets[c + 1] {
+                        let j = inter.ctx_entities[q];
+                        if j as usize == i {
+                            continue;
+                        }
+                        let slot = &mut s.acc[j as usize];
+                        if *slot == 0.0 {
+                            s.touched.push(j);
+                        }
+                        // A tiny floor keeps zero-weight pairs marked as touched exactly once.
+                        *slot += (wi * inter.ctx_weights[q]).max(f32::MIN_POSITIVE);
+                    }
+                }
+                s.row.clear();
+                for &j in &s.touched {
+                    let raw = std::mem::take(&mut s.acc[j as usize]);
+                    let score = match similarity {
+                        Similarity::Count => raw,
+                        _ => raw / (norms[i] * norms[j as usize]).max(f32::MIN_POSITIVE),
+                    };
+                    s.row.push((j, score));
+                }
+                s.touched.clear();
+                // Strongest first; ties by index so the choice is reproducible.
+                let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if s.row.len() > k {
+                    s.row.select_nth_unstable_by(k - 1, order);
+                    s.row.truncate(k);
+                }
+                s.row.sort_unstable_by(order);
+                if i % 1024 == 0 {
+                    bar.inc(1024.min(n - i) as u64);
+                }
+                s.row.clone()
+            },
+        )
+        .collect();
+
+    let mut indices = vec![NO_NEIGHBOR; n * k];
+    let mut scores = vec![0.0f32; n * k];
+    for (i, row) in rows.iter().enumerate() {
+        for (slot, &(j, s)) in row.iter().enumerate() {
+            indices[i * k + slot] = j;
+            scores[i * k + slot] = s;
+        }
+    }
+    TopNeighbors { k, indices, scores }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestStats;
+
+    /// Contexts given as lists of (entity, weight).
+    fn interactions(n: usize, contexts: &[&[(u32, f32)]]) -> Interactions {
+        let mut ctx_offsets = vec![0];
+        let (mut ctx_entities, mut ctx_weights) = (Vec::new(), Vec::new());
+        for c in contexts {
+            for &(e, w) in *c {
+                ctx_entities.push(e);
+                ctx_weights.push(w);
+            }
+            ctx_offsets.push(ctx_entities.len());
+        }
+        Interactions {
+            entity_ids: (0..n).map(|i| i.to_string()).collect(),
+            popularity: vec![1; n],
+            ctx_offsets,
+            ctx_entities,
+            ctx_weights,
+            stats: IngestStats::default(),
+        }
+    }
+
+    #[test]
+    fn cosine_matches_a_hand_computation() {
+        // Entity 0 is in contexts A, B; 1 in A, B; 2 in A, C, D.
+        let inter =
+            interactions(3, &[&[(0, 1.0), (1, 1.0), (2, 1.0)], &[(0, 1.0), (1, 1.0)], &[(2, 1.0)], &[(2, 1.0)]]);
+        let top = top_similar(&inter, 5, Similarity::Cosine, &ProgressBar::hidden());
+        let row0: Vec<(u32, f32)> = top.of(0).collect();
+        assert_eq!(row0[0].0, 1);
+        assert!((row0[0].1 - 1.0).abs() < 1e-6); // identical context sets
+        assert!((row0[1].1 - 1.0 / (2.0f32 * 3.0).sqrt()).abs() < 1e-6);
+        assert_eq!(top.degree(2), 2);
+    }
+
+    #[test]
+    fn cosine_removes_the_popularity_bias_that_counts_have() {
+        // Entity 0 is everywhere; 1 and 2 always appear together in small contexts.
+        let mut contexts: Vec<Vec<(u32, f32)>> = (0..20).map(|c| vec![(0, 1.0), (3 + c as u32, 1.0)]).collect();
+        contexts.push(vec![(0, 1.0), (1, 1.0), (2, 1.0)]);
+        contexts.push(vec![(0, 1.0), (1, 1.0), (2, 1.0)]);
+        contexts.push(vec![(0, 1.0), (1, 1.0), (2, 1.0)]);
+        let refs: Vec<&[(u32, f32)]> = contexts.iter().map(|c| c.as_slice()).collect();
+        let inter = interactions(23, &refs);
+        let count = top_similar(&inter, 1, Similarity::Count, &ProgressBar::hidden());
+        let cosine = top_similar(&inter, 1, Similarity::Cosine, &ProgressBar::hidden());
+        // By raw counts 1's best partner ties between 0 and 2; cosine clearly prefers 2.
+        assert_eq!(cosine.of(1).next().unwrap().0, 2);
+        assert!(count.of(1).next().unwrap().1 <= 3.0);
+    }
+
+    #[test]
+    fn rows_are_cut_to_k_strongest_first_and_padded() {
+        let inter = interactions(4, &[&[(0, 1.0), (1, 1.0), (2, 1.0)], &[(0, 1.0), (1, 1.0)]]);
+        let top = top_similar(&inter, 2, Similarity::Count, &ProgressBar::hidden());
+        assert_eq!(top.of(0).map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(top.degree(3), 0);
+        assert_eq!(top.n(), 4);
+    }
+}

@@ -1,0 +1,121 @@
+//! How well the 2D layout keeps what it was built from: kNN recall@10 of each entity's strongest
+//! co-occurrence neighbours among its 10 nearest 2D points, and trustworthiness (sklearn's
+//! definition) of the 2D neighbourhoods against the high-dimensional embedding, on a seeded
+//! sample. Reported in the summary and the manifest.
+
+use rand::seq::index::sample;
+use rand_pcg::Pcg64Mcg;
+use rand::SeedableRng;
+use rayon::prelude::*;
+
+use crate::cooc::TopNeighbors;
+use crate::knn::Knn;
+use crate::mde::Embedding;
+
+/// Neighbours compared by both figures.
+pub const K: usize = 10;
+
+/// Mean over entities with at least one co-occurrence neighbour of
+/// |top-10 similar ∩ 10 nearest in 2D| / min(10, neighbours available).
+pub fn knn_recall(top: &TopNeighbors, layout_knn: &Knn) -> f64 {
+    let (sum, count) = (0..top.n())
+        .into_par_iter()
+        .map(|i| {
+            let truth: Vec<u32> = top.of(i).take(K).map(|(j, _)| j).collect();
+            if truth.is_empty() || layout_knn.k == 0 {
+                return (0.0, 0usize);
+            }
+            let near = &layout_knn.indices_of(i)[..K.min(layout_knn.k)];
+            let hits = truth.iter().filter(|j| near.contains(j)).count();
+            (hits as f64 / truth.len() as f64, 1)
+        })
+        .reduce(|| (0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+/// Expected recall of a uniformly random layout: each of the 10 nearest points is a given
+/// neighbour with probability 1 / (n − 1).
+pub fn knn_recall_random(n: usize) -> f64 {
+    if n <= 1 {
+        0.0
+    } else {
+        (K as f64 / (n - 1) as f64).min(1.0)
+    }
+}
+
+fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// Trustworthiness at k = 10 on up to `sample_size` entities: 1 − 2 / (s·k·(2n − 3k − 1)) ·
+/// Σ over 2D neighbours that are not high-dimensional neighbours of (rank − k). 1 is perfect.
+/// Returns the figure and the sample size used.
+pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, seed: u64) -> (f64, usize) {
+    let n = high.n();
+    let k = K.min(layout_knn.k);
+    if n < 3 * k + 2 || k == 0 {
+        return (1.0, 0);
+    }
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x7472_7573_74);
+    let mut chosen = sample(&mut rng, n, sample_size.min(n)).into_vec();
+    chosen.sort_unstable();
+    let penalty: f64 = chosen
+        .par_iter()
+        .map(|&i| {
+            let hi = high.point(i);
+            // Rank of j = number of points strictly closer to i than j in the embedding, + 1.
+            let dist: Vec<f32> = (0..n).map(|j| if j == i { f32::INFINITY } else { sq_dist(hi, high.point(j)) }).collect();
+            layout_knn.indices_of(i)[..k]
+                .iter()
+                .map(|&j| {
+                    let dj = dist[j as usize];
+                    let rank = dist.iter().filter(|&&d| d < dj).count() + 1;
+                    rank.saturating_sub(k) as f64
+                })
+                .sum::<f64>()
+        })
+        .sum();
+    let s = chosen.len() as f64;
+    let (nf, kf) = (n as f64, k as f64);
+    (1.0 - 2.0 / (s * kf * (2.0 * nf - 3.0 * kf - 1.0)) * penalty, chosen.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knn::brute_force;
+    use starmap_format::NO_NEIGHBOR;
+
+    #[test]
+    fn a_layout_equal_to_the_embedding_is_perfectly_trustworthy() {
+        let pts: Vec<f32> = (0..200).flat_map(|i| [(i % 20) as f32 + (i as f32) * 1e-3, (i / 20) as f32]).collect();
+        let high = Embedding { dim: 2, coords: pts.clone() };
+        let knn2 = brute_force(&pts, 2, 10);
+        let (t, s) = trustworthiness(&high, &knn2, 50, 1);
+        assert!((t - 1.0).abs() < 1e-9, "{t}");
+        assert_eq!(s, 50);
+        // Shuffling the layout ruins it.
+        let shuffled: Vec<f32> = (0..200).flat_map(|i| { let j = (i * 37) % 200; [pts[2 * j], pts[2 * j + 1]] }).collect();
+        let knn_s = brute_force(&shuffled, 2, 10);
+        let (t2, _) = trustworthiness(&high, &knn_s, 50, 1);
+        assert!(t2 < 0.8, "{t2}");
+    }
+
+    #[test]
+    fn recall_counts_hits_against_available_neighbours() {
+        // Entity 0's truth is {1, 2}; its 2D neighbours are {1, 3}: recall 0.5. Entity 3 has no truth.
+        let top = TopNeighbors {
+            k: 2,
+            indices: vec![1, 2, 0, NO_NEIGHBOR, 0, NO_NEIGHBOR, NO_NEIGHBOR, NO_NEIGHBOR],
+            scores: vec![1.0; 8],
+        };
+        let layout = Knn { k: 2, indices: vec![1, 3, 0, 2, 0, 1, 0, 1], distances: vec![1.0; 8] };
+        let r = knn_recall(&top, &layout);
+        assert!((r - (0.5 + 1.0 + 1.0) / 3.0).abs() < 1e-12, "{r}");
+        assert!((knn_recall_random(11) - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,318 @@
+//! Reading delimited text tables (CSV, TSV, optionally gzip-compressed) with errors that name
+//! the file, line and column. Shared by the interactions and metadata readers.
+//!
+//! The delimiter comes from the extension (`.tsv`, `.tab`, `.dat`: tab, else comma, looking
+//! through `.gz`) unless given. TSV is read without quote handling, as the IANA definition has
+//! none: names such as `"Weird Al" Yankovic` stay intact.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::bufread::MultiGzDecoder;
+use indicatif::ProgressBar;
+
+use crate::error::{BuildError, Location, Result};
+
+/// Counts bytes as they are read from the file, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// How to split a file into fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// Whether `"` quotes fields.
+    pub quoting: bool,
+}
+
+impl Dialect {
+    /// The dialect for `path`: an explicit delimiter wins, else the extension decides.
+    pub fn for_path(path: &Path, delimiter: Option<u8>) -> Self {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let tabbed = [".tsv", ".tab", ".dat"].iter().any(|ext| name.ends_with(ext));
+        let delimiter = delimiter.unwrap_or(if tabbed { b'\t' } else { b',' });
+        Self { delimiter, quoting: delimiter != b'\t' }
+    }
+}
+
+/// Parses a `--delimiter` value: a single character, or `tab` / `\t`.
+pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!("expected one ASCII character or `tab`, got {s:?}")),
+    }
+}
+
+/// A table being read row by row.
+pub struct TableReader {
+    path: PathBuf,
+    gzip: bool,
+    reader: csv::Reader<Box<dyn Read>>,
+    headers: Vec<String>,
+    record: csv::ByteRecord,
+    line: u64,
+    /// Start line and column of a field that spanned several lines in the last record read.
+    multiline: Option<(u64, usize)>,
+    allow_multiline: bool,
+}
+
+/// One row: its 1-based line number and fields.
+pub struct Row<'a> {
+    table: &'a TableReader,
+    /// Line the row starts on.
+    pub line: u64,
+}
+
+impl<'a> Row<'a> {
+    /// Field `index` as trimmed UTF-8 text.
+    pub fn str(&self, index: usize) -> Result<&'a str> {
+        let raw = self.table.record.get(index).unwrap_or_default();
+        std::str::from_utf8(raw).map(str::trim).map_err(|e| {
+            BuildError::input(
+                self.table.location(self.line, index),
+                format!(
+                    "expected UTF-8 text, found the invalid byte 0x{:02x} at byte {} of the field \
+                     (re-encode the file as UTF-8)",
+                    raw[e.valid_up_to()],
+                    e.valid_up_to() + 1
+                ),
+            )
+        })
+    }
+}
+
+impl TableReader {
+    /// Opens `path` (gzip detected from its magic bytes), reads the header row and feeds read
+    /// bytes to `bar`. `allow_multiline` accepts quoted fields spanning lines (free text).
+    pub fn open(path: &Path, dialect: Dialect, bar: &ProgressBar, allow_multiline: bool) -> Result<Self> {
+        let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
+        if let Ok(meta) = file.metadata() {
+            bar.set_length(meta.len());
+        }
+        let mut buffered = BufReader::with_capacity(1 << 16, Counting { inner: file, bar: bar.clone() });
+        let head = buffered.fill_buf().map_err(|e| BuildError::io(path, e))?;
+        let gzip = head.starts_with(&[0x1f, 0x8b]);
+        let source: Box<dyn Read> =
+            if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .quoting(dialect.quoting)
+            .has_headers(false)
+            .flexible(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(source);
+        let mut table = Self {
+            path: path.to_path_buf(),
+            gzip,
+            reader,
+            headers: Vec::new(),
+            record: csv::ByteRecord::new(),
+            line: 0,
+            multiline: None,
+            allow_multiline,
+        };
+        if !table.advance()? {
+            return Err(BuildError::input(
+                Location::file(path),
+                "the file is empty: expected a header row naming the columns",
+            ));
+        }
+        let mut headers = Vec::with_capacity(table.record.len());
+        for i in 0..table.record.len() {
+            let name = Row { table: &table, line: 1 }.str(i)?;
+            // A UTF-8 byte-order mark is common in files saved by spreadsheets.
+            headers.push(name.trim_start_matches('\u{feff}').to_string());
+        }
+        table.headers = headers;
+        Ok(table)
+    }
+
+    /// The header names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn location(&self, line: u64, index: usize) -> Location {
+        let name = self.headers.get(index).map(String::as_str).unwrap_or("?");
+        Location::field(&self.path, line, index, name)
+    }
+
+    /// Index of the column called `name`, or an error listing the columns there are.
+    pub fn column(&self, name: &str, flag: &str) -> Result<usize> {
+        if let Some(i) = self.headers.iter().position(|h| h == name) {
+            return Ok(i);
+        }
+        let mut message = format!(
+            "no column named {name:?} (given by {flag}); the header has: {}",
+            self.headers.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
+        );
+        if let Some(close) = self.headers.iter().find(|h| h.eq_ignore_ascii_case(name)) {
+            message.push_str(&format!(". Did you mean {close:?}?"));
+        } else if self.headers.len() == 1 {
+            message.push_str(". Only one column was found: is the delimiter right? (see --delimiter)");
+        }
+        Err(BuildError::input(Location::line(&self.path, 1), message))
+    }
+
+    /// Reads the next record into `self.record`; false at the end.
+    fn advance(&mut self) -> Result<bool> {
+        let next_line = self.line + 1;
+        let more = self.reader.read_byte_record(&mut self.record).map_err(|e| self.csv_error(e, next_line))?;
+        if !more {
+            if let Some((line, col)) = self.multiline.take() {
+                return Err(BuildError::input(
+                    self.location(line, col),
+                    "a quoted field runs to the end of the file: an unterminated quote \
+                     (close it, or double the quote character inside the field)",
+                ));
+            }
+            return Ok(false);
+        }
+        self.line = self.record.position().map(|p| p.line()).unwrap_or(next_line);
+        self.multiline = None;
+        if let Some(col) = self.record.iter().position(|f| f.contains(&b'\n') || f.contains(&b'\r')) {
+            if !self.allow_multiline {
+                return Err(BuildError::input(
+                    self.location(self.line, col),
+                    "this field spans several lines: an unterminated quote? \
+                     (ids cannot contain line breaks; close the quote)",
+                ));
+            }
+            self.multiline = Some((self.line, col));
+        }
+        Ok(true)
+    }
+
+    /// The next data row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
+        if self.advance()? {
+            Ok(Some(Row { table: self, line: self.line }))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn csv_error(&self, e: csv::Error, fallback_line: u64) -> BuildError {
+        let line = e.position().map(|p| p.line()).unwrap_or(fallback_line);
+        match e.into_kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => BuildError::input(
+                Location::line(&self.path, line),
+                format!(
+                    "expected {expected_len} fields like the header, found {len} (a ragged row: \
+                     check the delimiter and the quoting on this line)"
+                ),
+            ),
+            csv::ErrorKind::Io(io) => {
+                let hint = if self.gzip { " (corrupt or truncated gzip data?)" } else { "" };
+                BuildError::input(
+                    Location::line(&self.path, fallback_line),
+                    format!("could not read the file near this line: {io}{hint}"),
+                )
+            }
+            other => BuildError::input(Location::line(&self.path, line), format!("unreadable row: {other:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn read_all(path: &Path) -> Result<Vec<Vec<String>>> {
+        let mut t = TableReader::open(path, Dialect::for_path(path, None), &ProgressBar::hidden(), false)?;
+        let n = t.headers().len();
+        let mut rows = Vec::new();
+        while let Some(r) = t.next_row()? {
+            rows.push((0..n).map(|i| r.str(i).map(str::to_string)).collect::<Result<Vec<_>>>()?);
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn dialect_follows_the_extension_through_gz() {
+        assert_eq!(Dialect::for_path(Path::new("a.tsv.gz"), None).delimiter, b'\t');
+        assert!(!Dialect::for_path(Path::new("a.dat"), None).quoting);
+        assert_eq!(Dialect::for_path(Path::new("a.csv"), None).delimiter, b',');
+        assert_eq!(Dialect::for_path(Path::new("a.tsv"), Some(b';')).delimiter, b';');
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert!(parse_delimiter("ab").is_err());
+    }
+
+    #[test]
+    fn reads_gzip_and_strips_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all("\u{feff}a,b\n1, x \n".as_bytes()).unwrap();
+        let p = write(&dir, "t.csv.gz", &gz.finish().unwrap());
+        let t = TableReader::open(&p, Dialect::for_path(&p, None), &ProgressBar::hidden(), false).unwrap();
+        assert_eq!(t.headers(), &["a", "b"]);
+        assert_eq!(read_all(&p).unwrap(), vec![vec!["1", "x"]]);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "ragged.csv", b"a,b\n1,2\n3\n");
+        let msg = read_all(&p).unwrap_err().to_string();
+        assert!(msg.contains("line 3") && msg.contains("expected 2 fields"), "{msg}");
+
+        let p = write(&dir, "bytes.csv", b"a,b\n1,\xff\xfe\n");
+        let msg = read_all(&p).unwrap_err().to_string();
+        assert!(msg.contains("line 2, column 2 (b)") && msg.contains("UTF-8"), "{msg}");
+
+        let p = write(&dir, "quote.csv", b"a,b\n1,\"x\n2,y\n");
+        let msg = read_all(&p).unwrap_err().to_string();
+        assert!(msg.contains("line 2") && msg.contains("unterminated quote"), "{msg}");
+
+        let p = write(&dir, "empty.csv", b"");
+        assert!(read_all(&p).unwrap_err().to_string().contains("empty"));
+    }
+
+    #[test]
+    fn truncated_gzip_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for i in 0..2000 {
+            writeln!(gz, "{i},{}", i * 7).unwrap();
+        }
+        let bytes = gz.finish().unwrap();
+        let p = write(&dir, "cut.csv.gz", &bytes[..bytes.len() / 2]);
+        let msg = read_all(&p).unwrap_err().to_string();
+        assert!(msg.contains("gzip"), "{msg}");
+    }
+
+    #[test]
+    fn missing_column_lists_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "t.csv", b"user;item\n1;2\n");
+        let t = TableReader::open(&p, Dialect::for_path(&p, None), &ProgressBar::hidden(), false).unwrap();
+        let msg = t.column("item", "--entity-col").unwrap_err().to_string();
+        assert!(msg.contains("user;item") && msg.contains("delimiter"), "{msg}");
+    }
+}

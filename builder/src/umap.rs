@@ -1,0 +1,330 @@
+//! Stage 5a: UMAP from the high-dimensional embedding to 2D, following McInnes et al. and
+//! umap-learn: a fuzzy simplicial set on the k-NN graph (per-point bandwidths found by binary
+//! search, fuzzy union), a start from the embedding's principal components, then SGD with
+//! edge sampling proportional to membership strength, negative sampling and a linearly decaying
+//! learning rate; the curve 1 / (1 + a·d^2b) is fitted to `min_dist`.
+//!
+//! The SGD runs sequentially in a fixed edge order with a seeded generator, as umap-learn does
+//! when given a `random_state`: bit-identical results for a seed, whatever the thread count.
+//! The graph construction around it runs in parallel.
+
+use indicatif::ProgressBar;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+
+use crate::knn::Knn;
+use crate::mde::Embedding;
+use crate::spectral;
+
+/// UMAP parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct UmapParams {
+    /// Smallest distance between points in the layout (0 < min_dist ≤ spread).
+    pub min_dist: f32,
+    /// Scale of the layout.
+    pub spread: f32,
+    /// Training epochs; 0 picks 500 below 10k points, 200 above (umap-learn's rule).
+    pub epochs: usize,
+    /// Negative samples per positive one.
+    pub negative_sample_rate: usize,
+    /// Weight of the repulsion.
+    pub repulsion_strength: f32,
+    /// Seed of the sampling.
+    pub seed: u64,
+}
+
+impl Default for UmapParams {
+    fn default() -> Self {
+        Self { min_dist: 0.25, spread: 1.0, epochs: 0, negative_sample_rate: 5, repulsion_strength: 1.0, seed: 0 }
+    }
+}
+
+/// Fits `a`, `b` of 1 / (1 + a·x^2b) to the target curve: 1 below `min_dist`, then
+/// exp(−(x − min_dist) / spread), by Gauss–Newton least squares on 300 samples.
+pub fn fit_ab(min_dist: f32, spread: f32) -> (f32, f32) {
+    let (min_dist, spread) = (min_dist as f64, spread as f64);
+    let xs: Vec<f64> = (1..=300).map(|i| i as f64 * 3.0 * spread / 300.0).collect();
+    let ys: Vec<f64> = xs.iter().map(|&x| if x < min_dist { 1.0 } else { (-(x - min_dist) / spread).exp() }).collect();
+    let (mut a, mut b) = (1.0f64, 1.0f64);
+    let mut lambda = 1e-3;
+    let loss = |a: f64, b: f64| -> f64 {
+        xs.iter().zip(&ys).map(|(&x, &y)| (1.0 / (1.0 + a * x.powf(2.0 * b)) - y).powi(2)).sum()
+    };
+    let mut current = loss(a, b);
+    for _ in 0..200 {
+        // Levenberg–Marquardt step on the 2-parameter problem.
+        let (mut jtj, mut jtr) = ([[0.0f64; 2]; 2], [0.0f64; 2]);
+        for (&x, &y) in xs.iter().zip(&ys) {
+            let p = x.powf(2.0 * b);
+            let f = 1.0 / (1.0 + a * p);
+            let r = f - y;
+            let da = -p * f * f;
+            let db = -a * p * 2.0 * x.ln() * f * f;
+            let j = [da, db];
+            for u in 0..2 {
+                jtr[u] += j[u] * r;
+                for v in 0..2 {
+                    jtj[u][v] += j[u] * j[v];
+                }
+            }
+        }
+        let m00 = jtj[0][0] * (1.0 + lambda);
+        let m11 = jtj[1][1] * (1.0 + lambda);
+        let det = m00 * m11 - jtj[0][1] * jtj[1][0];
+        if det.abs() < 1e-300 {
+            break;
+        }
+        let step_a = (m11 * jtr[0] - jtj[0][1] * jtr[1]) / det;
+        let step_b = (m00 * jtr[1] - jtj[1][0] * jtr[0]) / det;
+        let (na, nb) = (a - step_a, b - step_b);
+        let next = if na > 0.0 && nb > 0.0 { loss(na, nb) } else { f64::INFINITY };
+        if next < current {
+            let done = (current - next) < 1e-14;
+            a = na;
+            b = nb;
+            current = next;
+            lambda *= 0.3;
+            if done {
+                break;
+            }
+        } else {
+            lambda *= 10.0;
+        }
+    }
+    (a as f32, b as f32)
+}
+
+/// The fuzzy simplicial set as an edge list, both directions of each pair, sorted by head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuzzyGraph {
+    /// Edge heads.
+    pub heads: Vec<u32>,
+    /// Edge tails.
+    pub tails: Vec<u32>,
+    /// Membership strengths in (0, 1].
+    pub weights: Vec<f32>,
+}
+
+/// Per-point bandwidth: ρ is the distance to the nearest neighbour, σ makes the memberships
+/// sum to log2(k) (umap-learn's `smooth_knn_dist`).
+fn smooth_knn(dists: &[f32], mean_all: f64) -> (f64, f64) {
+    let k = dists.len();
+    let target = (k as f64).log2();
+    let rho = dists.iter().copied().find(|&d| d > 0.0).unwrap_or(0.0) as f64;
+    let (mut lo, mut hi, mut mid) = (0.0f64, f64::INFINITY, 1.0f64);
+    for _ in 0..64 {
+        let psum: f64 = dists.iter().map(|&d| (d as f64 - rho).max(0.0)).map(|d| (-d / mid).exp()).sum();
+        if (psum - target).abs() < 1e-5 {
+            break;
+        }
+        if psum > target {
+            hi = mid;
+            mid = (lo + hi) / 2.0;
+        } else {
+            lo = mid;
+            mid = if hi.is_infinite() { mid * 2.0 } else { (lo + hi) / 2.0 };
+        }
+    }
+    let mean_i = dists.iter().map(|&d| d as f64).sum::<f64>() / k.max(1) as f64;
+    let floor = 1e-3 * if rho > 0.0 { mean_i } else { mean_all };
+    (rho, mid.max(floor))
+}
+
+/// Builds the fuzzy simplicial set of a k-NN graph.
+pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
+    let n = knn.n();
+    let mean_all = knn.distances.iter().map(|&d| d as f64).sum::<f64>() / knn.distances.len().max(1) as f64;
+    let directed: Vec<Vec<(u32, u32, f32)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let d = knn.distances_of(i);
+            let (rho, sigma) = smooth_knn(d, mean_all);
+            knn.indices_of(i)
+                .iter()
+                .zip(d)
+                .map(|(&j, &dj)| {
+                    let w = if (dj as f64) <= rho { 1.0 } else { (-((dj as f64) - rho) / sigma).exp() };
+                    (i as u32, j, w as f32)
+                })
+                .collect()
+        })
+        .collect();
+    // Fuzzy union w_ij + w_ji − w_ij·w_ji: gather both directions per pair, then merge.
+    let mut all: Vec<(u32, u32, f32)> = Vec::with_capacity(2 * n * knn.k);
+    for row in &directed {
+        for &(i, j, w) in row {
+            all.push((i, j, w));
+            all.push((j, i, w));
+        }
+    }
+    drop(directed);
+    all.par_sort_unstable_by_key(|&(i, j, _)| (i, j));
+    let (mut heads, mut tails, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+    let mut p = 0;
+    while p < all.len() {
+        let (i, j, w) = all[p];
+        let mut q = p + 1;
+        let mut merged = w;
+        // A pair appears at most twice (once from each end); a + b − ab is symmetric, so the
+        // order of the two does not matter.
+        if q < all.len() && all[q].0 == i && all[q].1 == j {
+            merged = w + all[q].2 - w * all[q].2;
+            q += 1;
+        }
+        if i != j && merged > 0.0 {
+            heads.push(i);
+            tails.push(j);
+            weights.push(merged);
+        }
+        p = q;
+    }
+    FuzzyGraph { heads, tails, weights }
+}
+
+fn clip(v: f32) -> f32 {
+    v.clamp(-4.0, 4.0)
+}
+
+/// Lays `graph` out in 2D starting from `init` (row-major n × 2), in place.
+pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar: &ProgressBar) {
+    let n = layout.len() / 2;
+    let epochs = if params.epochs > 0 {
+        params.epochs
+    } else if n <= 10_000 {
+        500
+    } else {
+        200
+    };
+    let (a, b) = fit_ab(params.min_dist, params.spread);
+    let max_w = graph.weights.iter().copied().fold(0.0f32, f32::max);
+    // Edges too weak to be sampled even once in the whole run are dropped (as umap-learn does).
+    let keep: Vec<usize> = (0..graph.weights.len()).filter(|&e| graph.weights[e] >= max_w / epochs as f32).collect();
+    let epochs_per_sample: Vec<f32> = keep.iter().map(|&e| max_w / graph.weights[e]).collect();
+    let rate = params.negative_sample_rate as f32;
+    let epochs_per_negative: Vec<f32> = epochs_per_sample.iter().map(|&e| e / rate).collect();
+    let mut next_sample = epochs_per_sample.clone();
+    let mut next_negative = epochs_per_negative.clone();
+    let mut rng = Pcg64Mcg::seed_from_u64(params.seed ^ 0x756d_6170);
+    bar.set_length(epochs as u64);
+
+    for epoch in 0..epochs {
+        let alpha = 1.0 - epoch as f32 / epochs as f32;
+        let now = epoch as f32;
+        for (slot, &e) in keep.iter().enumerate() {
+            if next_sample[slot] > now {
+                continue;
+            }
+            let (i, j) = (graph.heads[e] as usize, graph.tails[e] as usize);
+            let (dx, dy) = (layout[2 * i] - layout[2 * j], layout[2 * i + 1] - layout[2 * j + 1]);
+            let d2 = dx * dx + dy * dy;
+            if d2 > 0.0 {
+                let coeff = -2.0 * a * b * d2.powf(b - 1.0) / (a * d2.powf(b) + 1.0);
+                let (gx, gy) = (clip(coeff * dx) * alpha, clip(coeff * dy) * alpha);
+                layout[2 * i] += gx;
+                layout[2 * i + 1] += gy;
+                layout[2 * j] -= gx;
+                layout[2 * j + 1] -= gy;
+            }
+            next_sample[slot] += epochs_per_sample[slot];
+
+            let negatives = ((now - next_negative[slot]) / epochs_per_negative[slot]) as usize;
+            for _ in 0..negatives {
+                let k = rng.random_range(0..n);
+                if k == i {
+                    continue;
+                }
+                let (dx, dy) = (layout[2 * i] - layout[2 * k], layout[2 * i + 1] - layout[2 * k + 1]);
+                let d2 = dx * dx + dy * dy;
+                if d2 <= 0.0 {
+                    continue; // coincident: no direction to push in (the start jitter avoids this)
+                }
+                let coeff = 2.0 * params.repulsion_strength * b / ((0.001 + d2) * (a * d2.powf(b) + 1.0));
+                let (gx, gy) = (clip(coeff * dx), clip(coeff * dy));
+                layout[2 * i] += gx * alpha;
+                layout[2 * i + 1] += gy * alpha;
+            }
+            next_negative[slot] += negatives as f32 * epochs_per_negative[slot];
+        }
+        bar.inc(1);
+    }
+}
+
+/// Scales a start layout so its largest coordinate is 10 (umap-learn's convention), then adds a
+/// tiny seeded jitter so coincident points can separate.
+pub fn scale_init(layout: &mut [f64], seed: u64) -> Vec<f32> {
+    let max = layout.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let scale = if max > 0.0 { 10.0 / max } else { 1.0 };
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x6a69_7474);
+    layout.iter().map(|&v| (v * scale) as f32 + rng.random_range(-1e-4f32..1e-4)).collect()
+}
+
+/// UMAP of `embedding` using its precomputed k-NN graph.
+pub fn project(embedding: &Embedding, knn: &Knn, params: &UmapParams, bar: &ProgressBar) -> Vec<f32> {
+    let graph = fuzzy_graph(knn);
+    let mut start = spectral::pca(&embedding.coords, embedding.dim, 2);
+    let mut layout = scale_init(&mut start, params.seed);
+    optimize(&graph, &mut layout, params, bar);
+    layout
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knn::brute_force;
+
+    #[test]
+    fn ab_fit_matches_umap_learn() {
+        // umap-learn's find_ab_params(1.0, 0.1) gives a ≈ 1.577, b ≈ 0.895.
+        let (a, b) = fit_ab(0.1, 1.0);
+        assert!((a - 1.577).abs() < 0.02 && (b - 0.895).abs() < 0.01, "{a} {b}");
+        let (a, b) = fit_ab(0.25, 1.0);
+        assert!(a > 0.5 && a < 1.577 && b > 0.895, "{a} {b}");
+    }
+
+    #[test]
+    fn memberships_sum_to_log2_k_and_union_is_symmetric() {
+        let pts: Vec<f32> = (0..40).flat_map(|i| [(i % 7) as f32 * 0.3, (i / 7) as f32 * 0.5 + (i as f32) * 0.01]).collect();
+        let knn = brute_force(&pts, 2, 8);
+        let (rho, sigma) = smooth_knn(knn.distances_of(3), 1.0);
+        let sum: f64 = knn.distances_of(3).iter().map(|&d| (-((d as f64 - rho).max(0.0)) / sigma).exp()).sum();
+        assert!((sum - 3.0).abs() < 1e-3, "{sum}");
+        let g = fuzzy_graph(&knn);
+        let mut pairs: Vec<(u32, u32, u32)> =
+            g.heads.iter().zip(&g.tails).zip(&g.weights).map(|((&i, &j), &w)| (i, j, w.to_bits())).collect();
+        pairs.sort_unstable();
+        for &(i, j, w) in &pairs {
+            let back = pairs.binary_search_by_key(&(j, i), |&(a, b, _)| (a, b)).expect("reverse edge");
+            assert_eq!(pairs[back].2, w);
+        }
+        assert!(g.weights.iter().all(|&w| w > 0.0 && w <= 1.0));
+    }
+
+    #[test]
+    fn two_blobs_stay_apart_in_2d() {
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let mut pts = Vec::new();
+        for c in 0..2 {
+            for _ in 0..100 {
+                for d in 0..4 {
+                    let centre = if d == 0 { c as f32 * 10.0 } else { 0.0 };
+                    pts.push(centre + rng.random_range(-1.0f32..1.0));
+                }
+            }
+        }
+        let emb = Embedding { dim: 4, coords: pts };
+        let knn = brute_force(&emb.coords, 4, 15);
+        let params = UmapParams { epochs: 200, ..Default::default() };
+        let y = project(&emb, &knn, &params, &ProgressBar::hidden());
+        let centroid = |r: std::ops::Range<usize>| {
+            let m = r.len() as f32;
+            r.fold((0.0, 0.0), |(x, yy), i| (x + y[2 * i] / m, yy + y[2 * i + 1] / m))
+        };
+        let (c0, c1) = (centroid(0..100), centroid(100..200));
+        let gap = ((c0.0 - c1.0).powi(2) + (c0.1 - c1.1).powi(2)).sqrt();
+        let spread = (0..100).map(|i| ((y[2 * i] - c0.0).powi(2) + (y[2 * i + 1] - c0.1).powi(2)).sqrt()).sum::<f32>() / 100.0;
+        assert!(gap > 2.0 * spread, "gap {gap} spread {spread}");
+        assert_eq!(y, project(&emb, &knn, &params, &ProgressBar::hidden()), "not deterministic");
+    }
+}
