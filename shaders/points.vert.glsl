@@ -45,7 +45,7 @@ void main() {
       alpha = 1.0;
       diameter = max(diameter * 1.5, u_size_range.x * 3.0);
     } else {
-      alpha *= 0.12;
+      alpha *= 0.08;
     }
   }
   if ((flags & SELECTED) != 0u) {

@@ -6,9 +6,12 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 export function launch(extraArgs = []) {
   const gpu = process.env.STARMAP_GPU === '1';
-  const args = gpu
-    ? ['--ignore-gpu-blocklist', '--enable-gpu', '--use-angle=vulkan', '--enable-features=Vulkan']
-    : ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+  // On a GPU machine the flags that reach the hardware vary (see gpu-probe.mjs);
+  // STARMAP_GPU_ARGS overrides them.
+  const gpuArgs = (process.env.STARMAP_GPU_ARGS || '--ignore-gpu-blocklist --use-angle=vulkan --enable-features=Vulkan')
+    .split(' ')
+    .filter(Boolean);
+  const args = gpu ? gpuArgs : ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -1,6 +1,7 @@
 //! Colour-by: turns a column into one colour key per entity (a byte the shader looks up in a
 //! 256-entry palette texture) plus the palette and the legend. Categories get a qualitative
-//! palette (the most frequent first, the tail grouped as "Other"); numbers get a perceptual map
+//! palette (the most frequent first, the tail grouped as "Other"; a tagged entity takes its
+//! rarest coloured tag); numbers get a perceptual map
 //! (viridis), on a log scale when they span several orders of magnitude. Only the key buffer and
 //! the palette change when the colouring does: positions stay on the GPU.
 
@@ -29,7 +30,7 @@ pub const QUALITATIVE: [[u8; 3]; 12] = [
     [196, 130, 212],
     [255, 150, 178],
     [176, 134, 108],
-    [200, 200, 200],
+    [250, 232, 170],
     [140, 110, 255],
     [170, 230, 90],
 ];
@@ -129,9 +130,21 @@ pub fn coloring(m: &Manifest, col: Option<usize>, data: Option<&Column>, n: usiz
             for (k, &c) in by_count.iter().take(own).enumerate() {
                 key_of[c] = k as u8;
             }
+            // An entity with several tags takes the colour of its rarest tag that has a colour of
+            // its own: "Horror, Drama" reads as horror, so smaller genres show up as regions.
             let keys = (0..n)
-                .map(|i| data.codes_of(i).first().map(|&c| key_of.get(c as usize).copied().unwrap_or(other_key)))
-                .map(|k| k.unwrap_or(MISSING_KEY))
+                .map(|i| {
+                    let codes = data.codes_of(i);
+                    if codes.is_empty() {
+                        return MISSING_KEY;
+                    }
+                    codes
+                        .iter()
+                        .map(|&c| key_of.get(c as usize).copied().unwrap_or(other_key))
+                        .filter(|&k| k != other_key)
+                        .max()
+                        .unwrap_or(other_key)
+                })
                 .collect();
             let mut entries: Vec<LegendEntry> = by_count
                 .iter()
@@ -236,11 +249,12 @@ mod tests {
     }
 
     #[test]
-    fn tags_colour_by_first_tag() {
+    fn tags_colour_by_their_rarest_coloured_tag() {
         let (m, i, c) = column("genre");
         let col = coloring(&m, Some(i), Some(&c), 4);
-        // genre: [Drama, Comedy], [Comedy], [], [Drama]; counts Drama 2, Comedy 2 -> Drama (code 0) first.
-        assert_eq!(col.keys, vec![0, 1, MISSING_KEY, 0]);
+        // genre: [Drama, Comedy], [Comedy], [], [Drama]; counts tie at 2, so Drama (code 0) gets
+        // key 0 and Comedy key 1; an entity with both takes the rarer-ranked Comedy.
+        assert_eq!(col.keys, vec![1, 1, MISSING_KEY, 0]);
     }
 
     #[test]
@@ -256,6 +270,14 @@ mod tests {
         });
         let col = coloring(&m, Some(kind), Some(&data), 4);
         assert_eq!(col.keys, vec![0, 5, 11, 11]);
+        // A tagged entity with a coloured and an "Other" tag takes the coloured one.
+        let tags = Column::Tags(starmap_format::Tags {
+            categories: (0..20).map(|c| format!("c{c}")).collect(),
+            offsets: vec![0, 2, 3, 3, 3],
+            codes: vec![19, 3, 15],
+        });
+        m.columns[kind].kind = ColumnKind::Tags;
+        assert_eq!(coloring(&m, Some(kind), Some(&tags), 4).keys, vec![3, 11, MISSING_KEY, MISSING_KEY]);
         let Legend::Categories(entries) = col.legend else { panic!() };
         // 11 own colours, "Other", and the sample's one missing value.
         assert_eq!(entries.len(), 13);

@@ -59,12 +59,12 @@ pub struct FrameParams {
 }
 
 /// Point diameters in CSS pixels for `n` points at zoom ratio `zoom` (1 = fitted): smaller for
-/// dense maps, growing gently (square root) as one zooms in, clamped so points never blot out
+/// dense maps, growing gently (zoom^0.35) as one zooms in, clamped so points never blot out
 /// the map nor vanish.
 pub fn size_range_css(n: usize, zoom: f64) -> [f32; 2] {
     let density = (20_000.0 / n.max(1) as f64).powf(0.25);
     let base = (2.6 * density).clamp(1.3, 6.0);
-    let grow = zoom.max(1.0).sqrt().min(6.0);
+    let grow = zoom.max(1.0).powf(0.35).min(5.0);
     let lo = (base * grow).min(18.0);
     [lo as f32, (lo * 4.5).clamp(6.0, 48.0) as f32]
 }
@@ -330,7 +330,7 @@ mod tests {
         assert!(small[0] > big[0] && small[1] >= big[1]);
         assert!(big[0] >= 1.3, "never vanish");
         let zoomed = size_range_css(1_000_000, 16.0);
-        assert!(zoomed[0] > big[0] && zoomed[0] <= big[0] * 4.0 + 1e-3, "sqrt growth");
+        assert!(zoomed[0] > big[0] && zoomed[0] <= big[0] * 4.0 + 1e-3, "gentle growth");
         let very = size_range_css(10, 1e6);
         assert!(very[0] <= 18.0 && very[1] <= 48.0, "clamped");
         assert!(base_alpha(1_000_000) < base_alpha(1_000));

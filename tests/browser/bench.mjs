@@ -1,0 +1,178 @@
+// Benchmarks of the viewer against regl-scatterplot in the same headless Chromium, on the same
+// synthetic points (100k and 1M): time to first frame, ms per frame while panning, both draw
+// paths of the viewer (instanced, plain points); plus bundle size and search latency at 1M names.
+//
+//   node tests/browser/bench.mjs            (after `trunk build` in web/; see bench.sh)
+//   STARMAP_GPU=1 node tests/browser/bench.mjs   (a machine with a GPU: hardware WebGL)
+//
+// Prints a table and writes tests/browser/out/bench.json. Not part of the test run.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const OUT = path.join(HERE, 'out', 'bench');
+const DIST = path.join(ROOT, 'web', 'dist');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+const SIZES = (process.env.BENCH_SIZES || '100000,1000000').split(',').map(Number);
+const GPU = process.env.STARMAP_GPU === '1';
+
+function synth(n) {
+  const dir = path.join(OUT, `synth${n}`);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    execFileSync(path.join(TARGET, 'release', 'synth_map'), ['--points', String(n), '--out', dir, '--seed', '1'], {
+      stdio: 'inherit',
+    });
+  }
+  return dir;
+}
+
+async function buildReglPage() {
+  const dir = path.join(OUT, 'regl');
+  if (process.env.BENCH_PREBUILT === '1' && fs.existsSync(path.join(dir, 'regl-page.js'))) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  // Imported here so a machine given a prebuilt page needs no esbuild.
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(HERE, 'bench', 'regl-page.js')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    outfile: path.join(dir, 'regl-page.js'),
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(HERE, 'bench', 'regl.html'), path.join(dir, 'index.html'));
+  // The page loads the bundle as a module.
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8').replace('<script src', '<script type="module" src');
+  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  return dir;
+}
+
+function bundleSize() {
+  const files = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  const sizes = files.map((f) => {
+    const b = fs.readFileSync(path.join(DIST, f));
+    return { file: f, bytes: b.length, gzip: zlib.gzipSync(b, { level: 9 }).length };
+  });
+  return { files: sizes, gzip_total: sizes.reduce((s, f) => s + f.gzip, 0) };
+}
+
+const frames = (page) => page.evaluate(() => Number(document.body.dataset.frames || 0));
+
+async function waitReady(page, timeout) {
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout });
+  const state = await page.evaluate(() => document.body.dataset.state);
+  if (state === 'error') throw new Error(await page.evaluate(() => document.body.textContent.slice(0, 300)));
+}
+
+/** Loads a page, then drags the map `steps` times; returns first-frame and per-frame times. */
+async function measure(browser, url, { steps, timeout }) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  // The first frame is what counts for time to first frame; "ready" may come later (indexing).
+  await page.waitForFunction(() => document.body.dataset.firstFrameMs || document.body.dataset.state === 'error', null, {
+    timeout,
+  });
+  await waitReady(page, timeout);
+  const firstFrameMs = Number(await page.evaluate(() => document.body.dataset.firstFrameMs));
+  const renderer = await page.evaluate(() => document.body.dataset.renderer || '');
+  let msPerFrame = null;
+  let framesDrawn = 0;
+  if (steps > 0) {
+    // Let pending frames settle, then drag across the middle of the map.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.mouse.move(700, 400);
+    await page.mouse.down();
+    const f0 = await frames(page);
+    const t0 = await page.evaluate(() => performance.now());
+    for (let i = 1; i <= steps; i++) await page.mouse.move(700 + i * 6, 400 + i * 3);
+    await page.mouse.up();
+    const t1 = await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))),
+    );
+    framesDrawn = (await frames(page)) - f0;
+    msPerFrame = framesDrawn > 0 ? (t1 - t0) / framesDrawn : null;
+  }
+  await page.close();
+  if (errors.length) throw new Error(errors.join('; '));
+  return { firstFrameMs, msPerFrame, framesDrawn, renderer };
+}
+
+/** Types queries one character at a time in the viewer and collects the time of each keystroke. */
+async function searchLatency(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.goto(url);
+  await waitReady(page, 600000);
+  const times = [];
+  for (const q of ['kalo veran', 'ionmarul', 'zzqx', 'e', 'ran 9999', 'qui zor']) {
+    await page.fill('#search', '');
+    await page.focus('#search');
+    for (const ch of q) {
+      const before = await page.evaluate(() => document.body.dataset.searchSeq || '0');
+      await page.keyboard.type(ch);
+      await page.waitForFunction((b) => (document.body.dataset.searchSeq || '0') !== b, before);
+      times.push(Number(await page.evaluate(() => document.body.dataset.searchMs)));
+    }
+  }
+  await page.close();
+  times.sort((a, b) => a - b);
+  return {
+    keystrokes: times.length,
+    median_ms: times[Math.floor(times.length / 2)],
+    p95_ms: times[Math.floor(times.length * 0.95)],
+    max_ms: times[times.length - 1],
+  };
+}
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  const reglDir = await buildReglPage();
+  const mounts = [
+    ['/viewer/', DIST],
+    ['/regl/', reglDir],
+  ];
+  for (const n of SIZES) mounts.push([`/data/${n}/`, synth(n)]);
+  const server = await serve(mounts);
+  const browser = await launch();
+  const results = { gpu: GPU, bundle: bundleSize(), runs: [] };
+  try {
+    for (const n of SIZES) {
+      const big = n >= 1000000;
+      // SwiftShader: ~1 s/frame for 1M plain points, ~22 s/frame instanced; keep those short.
+      const timeout = 600000;
+      const cases = [
+        ['starmap (auto path)', `/viewer/?data=/data/${n}/`, big ? 4 : 20],
+        ['starmap (instanced)', `/viewer/?data=/data/${n}/&render=instanced`, GPU ? (big ? 20 : 20) : big ? 0 : 3],
+        ['starmap (points)', `/viewer/?data=/data/${n}/&render=points`, big ? 4 : 20],
+        ['regl-scatterplot', `/regl/?data=/data/${n}/`, big ? 4 : 20],
+      ];
+      for (const [name, url, steps] of cases) {
+        const r = await measure(browser, server.url + url, { steps, timeout });
+        results.runs.push({ points: n, viewer: name, ...r });
+        console.log(
+          `${String(n).padStart(8)}  ${name.padEnd(22)} first frame ${r.firstFrameMs.toFixed(0).padStart(6)} ms   ` +
+            (r.msPerFrame == null ? 'pan: skipped' : `pan ${r.msPerFrame.toFixed(1).padStart(7)} ms/frame (${r.framesDrawn} frames)`),
+        );
+      }
+    }
+    const n = Math.max(...SIZES);
+    results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
+    console.log(`search at ${n} names:`, results.search);
+    console.log('bundle (gzip):', results.bundle.files.map((f) => `${f.file} ${f.gzip} B`).join(', '), `total ${results.bundle.gzip_total} B`);
+    console.log('renderer:', results.runs[0]?.renderer);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  fs.writeFileSync(path.join(OUT, '..', GPU ? 'bench-gpu.json' : 'bench.json'), JSON.stringify(results, null, 2));
+}
+
+await main();

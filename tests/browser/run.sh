@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds what the browser tests need and runs them in headless Chromium (SwiftShader WebGL2):
+#   1. the viewer bundle (trunk build of web/index.html, wasm-release profile, wasm-opt from npm),
+#   2. the films demo map, built by `starmap build` from builder/demo/films,
+#   3. small hostile and broken maps (synth_map with a hostile title, a truncated points.bin,
+#      a manifest of another format version),
+# then serves them on 127.0.0.1 and runs tests/browser/*.test.mjs with node's test runner.
+# Exits non-zero on any failure. Needs: cargo, trunk, wasm-bindgen-cli, node/npm, chromium
+# (.ci/install-tools.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=$ROOT/tests/browser/out
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+
+if ! [ -d node_modules/playwright-core ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+step "trunk build (viewer bundle)"
+(cd web && trunk build)
+ls -l web/dist
+
+step "films map (starmap build) and test maps (synth_map)"
+cargo build --release --locked -p starmap-builder -p starmap-tests
+rm -rf "$OUT"/{site,films,xss,truncated,version}
+mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
+"$TARGET/release/starmap" build \
+  --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
+  --metadata builder/demo/films/films.csv.gz --id-col imdb_id --label-col title \
+  --out "$OUT/films"
+cp web/dist/* "$OUT/site/"
+cp "$OUT"/films/* "$OUT/site/"
+"$TARGET/release/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
+# A truncated upload: points.bin cut short, the manifest as written.
+cp "$OUT"/films/* "$OUT/truncated/"
+head -c 5000 "$OUT/films/points.bin" > "$OUT/truncated/points.bin"
+# A map from a future format version.
+cp "$OUT"/films/* "$OUT/version/"
+sed -i 's/"format_version": 1/"format_version": 2/' "$OUT/version/manifest.json"
+grep -q '"format_version": 2' "$OUT/version/manifest.json"
+
+step "browser tests (headless Chromium)"
+node --test --test-concurrency=1 tests/browser/
