@@ -83,7 +83,7 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value_t = Similarity::Cosine)]
     pub similarity: Similarity,
     /// Neighbours kept per entity in the relationship graph.
-    #[arg(long, value_name = "K", default_value_t = 15)]
+    #[arg(long, value_name = "K", default_value_t = 10)]
     pub neighbors: usize,
     /// Dimensions of the minimum-distortion embedding (3–16).
     #[arg(long, value_name = "D", default_value_t = 4)]
@@ -92,16 +92,16 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value_t = Init::Random)]
     pub init: Init,
     /// Attractive penalty of the embedding.
-    #[arg(long, value_enum, default_value_t = Attractive::Log1p)]
+    #[arg(long, value_enum, default_value_t = Attractive::Linear)]
     pub attractive: Attractive,
     /// Iteration limit of the embedding's L-BFGS.
-    #[arg(long, value_name = "N", default_value_t = 500)]
+    #[arg(long, value_name = "N", default_value_t = 300)]
     pub mde_iterations: usize,
     /// The 2D projection.
     #[arg(long, value_enum, default_value_t = Projection::Umap)]
     pub projection: Projection,
     /// UMAP neighbourhood size: larger keeps more global structure.
-    #[arg(long, value_name = "N", default_value_t = 30)]
+    #[arg(long, value_name = "N", default_value_t = 15)]
     pub umap_neighbors: usize,
     /// UMAP minimum distance between points (0–1): larger spreads clusters out.
     #[arg(long, value_name = "F", default_value_t = 0.25)]

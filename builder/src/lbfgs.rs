@@ -20,11 +20,14 @@ pub struct LbfgsParams {
     pub rel_improvement_tol: f64,
     /// See `rel_improvement_tol`.
     pub patience: usize,
+    /// Largest coordinate change of the first step (and of restarts), before any curvature
+    /// is known.
+    pub first_step: f64,
 }
 
 impl Default for LbfgsParams {
     fn default() -> Self {
-        Self { max_iter: 1000, memory: 10, grad_rms_tol: 1e-6, rel_improvement_tol: 1e-6, patience: 10 }
+        Self { max_iter: 1000, memory: 10, grad_rms_tol: 1e-6, rel_improvement_tol: 1e-6, patience: 10, first_step: 0.1 }
     }
 }
 
@@ -78,8 +81,8 @@ where
         }
         let gamma = match history.back() {
             Some((s, y, _)) => dot(s, y) / dot(y, y),
-            // No curvature yet: a first step of unit length in the gradient's direction.
-            None => 1.0 / dot(&grad, &grad).sqrt().max(1e-12),
+            // No curvature yet: a first step moving the largest coordinate by `first_step`.
+            None => params.first_step / grad.iter().fold(0.0f64, |m, g| m.max(g.abs())).max(1e-300),
         };
         direction.iter_mut().for_each(|d| *d *= gamma);
         for (k, (s, y, rho)) in history.iter().enumerate() {
@@ -90,7 +93,7 @@ where
         if slope >= 0.0 {
             // Lost descent (curvature went bad): restart from steepest descent.
             history.clear();
-            let scale = 1.0 / dot(&grad, &grad).sqrt().max(1e-12);
+            let scale = params.first_step / grad.iter().fold(0.0f64, |m, g| m.max(g.abs())).max(1e-300);
             direction.iter_mut().zip(&grad).for_each(|(d, g)| *d = -g * scale);
             slope = dot(&grad, &direction);
         }
@@ -106,7 +109,9 @@ where
                 let s: Vec<f64> = trial.iter().zip(x.iter()).map(|(t, xi)| t - xi).collect();
                 let y: Vec<f64> = trial_grad.iter().zip(&grad).map(|(a, b)| a - b).collect();
                 let sy = dot(&s, &y);
-                if sy > 1e-12 {
+                // Keep the pair only with clearly positive curvature (relative test: the
+                // objective's scale is the caller's business).
+                if sy > 1e-10 * (dot(&s, &s) * dot(&y, &y)).sqrt() {
                     if history.len() == params.memory {
                         history.pop_front();
                     }

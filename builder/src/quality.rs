@@ -18,7 +18,8 @@ pub const K: usize = 10;
 /// Mean over entities with at least one co-occurrence neighbour of
 /// |top-10 similar ∩ 10 nearest in 2D| / min(10, neighbours available).
 pub fn knn_recall(top: &TopNeighbors, layout_knn: &Knn) -> f64 {
-    let (sum, count) = (0..top.n())
+    // Collected in order, then summed sequentially: the same bits whatever the thread count.
+    let per_entity: Vec<(f64, usize)> = (0..top.n())
         .into_par_iter()
         .map(|i| {
             let truth: Vec<u32> = top.of(i).take(K).map(|(j, _)| j).collect();
@@ -29,7 +30,8 @@ pub fn knn_recall(top: &TopNeighbors, layout_knn: &Knn) -> f64 {
             let hits = truth.iter().filter(|j| near.contains(j)).count();
             (hits as f64 / truth.len() as f64, 1)
         })
-        .reduce(|| (0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        .collect();
+    let (sum, count) = per_entity.iter().fold((0.0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     if count == 0 {
         0.0
     } else {
@@ -63,7 +65,7 @@ pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, s
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x7472_7573_74);
     let mut chosen = sample(&mut rng, n, sample_size.min(n)).into_vec();
     chosen.sort_unstable();
-    let penalty: f64 = chosen
+    let per_point: Vec<f64> = chosen
         .par_iter()
         .map(|&i| {
             let hi = high.point(i);
@@ -78,7 +80,8 @@ pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, s
                 })
                 .sum::<f64>()
         })
-        .sum();
+        .collect();
+    let penalty: f64 = per_point.iter().sum();
     let s = chosen.len() as f64;
     let (nf, kf) = (n as f64, k as f64);
     (1.0 - 2.0 / (s * kf * (2.0 * nf - 3.0 * kf - 1.0)) * penalty, chosen.len())

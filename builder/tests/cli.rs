@@ -1,0 +1,279 @@
+//! The `starmap` binary as users run it: every kind of bad input gets a message naming the
+//! file (and line and column where there is one), exit code 2, no panic, and nothing at
+//! `--out`; good input builds reproducibly whatever the thread count.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn starmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_starmap")).args(args).output().expect("run starmap")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A small valid interactions file: 30 entities in 3 groups, 120 contexts.
+fn good_rows() -> String {
+    rows(120, 3, 10)
+}
+
+/// `users` contexts of 6 items each, drawn from one of `groups` groups of `size` items.
+fn rows(users: usize, groups: usize, size: usize) -> String {
+    let mut s = String::from("user,item,plays\n");
+    for u in 0..users {
+        let group = u % groups;
+        for k in 0..6 {
+            let item = group * size + (u * 7 + k * 3 + u / groups) % size;
+            s.push_str(&format!("u{u},i{item},{}\n", 1 + (u + k) % 5));
+        }
+    }
+    s
+}
+
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("map")
+    }
+
+    /// Runs a build of `interactions` (+ extra flags) and returns its output.
+    fn build(&self, interactions: &Path, extra: &[&str]) -> Output {
+        let out = self.out();
+        let mut args = vec![
+            "build", "--interactions", interactions.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
+            "--out", out.to_str().unwrap(), "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        starmap(&args)
+    }
+
+    /// Asserts a build failed cleanly with exit code 2 and a message containing every `needle`.
+    fn fails(&self, interactions: &Path, extra: &[&str], needles: &[&str]) {
+        let o = self.build(interactions, extra);
+        let msg = text(&o);
+        assert_eq!(o.status.code(), Some(2), "expected exit 2, got {:?}: {msg}", o.status.code());
+        for n in needles {
+            assert!(msg.contains(n), "message lacks {n:?}: {msg}");
+        }
+        assert!(!msg.contains("panicked"), "{msg}");
+        assert!(!self.out().exists(), "something was left at --out");
+        let leftovers: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".map"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+}
+
+#[test]
+fn missing_column_names_the_header() {
+    let c = Case::new();
+    let p = c.file("i.csv", b"user,product\nu1,a\nu2,a\n");
+    c.fails(&p, &[], &["i.csv", "line 1", "no column named \"item\"", "\"user\", \"product\""]);
+}
+
+#[test]
+fn empty_file_and_header_only() {
+    let c = Case::new();
+    let p = c.file("empty.csv", b"");
+    c.fails(&p, &[], &["empty.csv", "empty", "header"]);
+    let p = c.file("header.csv", b"user,item\n");
+    c.fails(&p, &[], &["header.csv", "no data rows"]);
+}
+
+#[test]
+fn ragged_rows_and_unterminated_quotes() {
+    let c = Case::new();
+    let p = c.file("ragged.csv", b"user,item\nu1,a\nu2,a,extra\n");
+    c.fails(&p, &[], &["ragged.csv", "line 3", "expected 2 fields", "found 3"]);
+    let p = c.file("quote.csv", b"user,item\nu1,a\nu2,\"a\nu3,b\n");
+    c.fails(&p, &[], &["quote.csv", "line 3", "column 2 (item)", "unterminated quote"]);
+}
+
+#[test]
+fn non_utf8_bytes_name_the_cell() {
+    let c = Case::new();
+    let p = c.file("latin1.csv", b"user,item\nu1,caf\xe9\nu2,a\n");
+    c.fails(&p, &[], &["latin1.csv", "line 2", "column 2 (item)", "UTF-8", "0xe9"]);
+}
+
+#[test]
+fn bad_weights_name_the_cell() {
+    let c = Case::new();
+    for (w, why) in [("NaN", "finite"), ("-3", "zero or more"), ("lots", "expected a number")] {
+        let p = c.file("w.csv", format!("user,item,plays\nu1,a,1\nu2,a,{w}\n").as_bytes());
+        c.fails(&p, &["--weight-col", "plays"], &["w.csv", "line 3", "column 3 (plays)", why]);
+    }
+}
+
+#[test]
+fn corrupt_and_truncated_gzip() {
+    let c = Case::new();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(good_rows().repeat(20).as_bytes()).unwrap();
+    let bytes = gz.finish().unwrap();
+    let p = c.file("cut.csv.gz", &bytes[..bytes.len() / 2]);
+    c.fails(&p, &[], &["cut.csv.gz", "gzip"]);
+    let mut corrupt = bytes.clone();
+    for b in corrupt[20..60].iter_mut() {
+        *b ^= 0x5a;
+    }
+    let p = c.file("corrupt.csv.gz", &corrupt);
+    c.fails(&p, &[], &["corrupt.csv.gz"]);
+}
+
+#[test]
+fn nothing_left_after_filtering() {
+    let c = Case::new();
+    let p = c.file("sparse.csv", b"user,item\nu1,a\nu2,b\nu3,c\n");
+    c.fails(&p, &[], &["no entity is left", "--min-contexts"]);
+    let p = c.file("alone.csv", b"user,item\nu1,a\nu2,a\nu3,b\nu4,b\n");
+    c.fails(&p, &[], &["no entity shares a context"]);
+}
+
+#[test]
+fn flags_out_of_range_and_missing_files() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    c.fails(&p, &["--dim", "40"], &["--dim must be between 3 and 16"]);
+    c.fails(&c.dir.path().join("nope.csv"), &[], &["nope.csv", "no such file"]);
+}
+
+#[test]
+fn refuses_to_overwrite_a_folder_that_is_not_a_map() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    std::fs::create_dir(c.out()).unwrap();
+    std::fs::write(c.out().join("thesis.tex"), b"precious").unwrap();
+    let o = c.build(&p, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a Starmap map"));
+    assert_eq!(std::fs::read(c.out().join("thesis.tex")).unwrap(), b"precious");
+}
+
+#[test]
+fn metadata_duplicates_and_strangers_are_reported_not_fatal() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    let mut meta = String::from("item,name,kind\n");
+    for i in 0..30 {
+        meta.push_str(&format!("i{i},Item {i},{}\n", ["x", "y", "z"][i % 3]));
+    }
+    meta.push_str("i3,Again,x\nghost,Nobody,y\n");
+    let m = c.file("m.csv", meta.as_bytes());
+    let out = c.out();
+    let o = starmap(&[
+        "build", "--interactions", p.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
+        "--metadata", m.to_str().unwrap(), "--out", out.to_str().unwrap(),
+    ]);
+    let msg = text(&o);
+    assert!(o.status.success(), "{msg}");
+    assert!(msg.contains("1 metadata rows repeat an earlier id and were ignored (the first row wins)"), "{msg}");
+    assert!(msg.contains("\"i3\" on lines 5 and 32"), "{msg}");
+    assert!(msg.contains("1 ids not on the map (ignored)"), "{msg}");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["build"]["counts"]["metadata_duplicate_ids"], 1);
+    assert_eq!(manifest["label_column"], "name");
+}
+
+#[test]
+fn metadata_errors_point_at_the_metadata_file() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    let m = c.file("m.csv", b"id,name\ni1,One\n");
+    c.fails(&p, &["--metadata", m.to_str().unwrap()], &["m.csv", "no column named \"item\"", "--id-col"]);
+}
+
+#[test]
+fn two_entities_build_a_map() {
+    let c = Case::new();
+    let p = c.file("tiny.csv", b"user,item\nu1,a\nu1,b\nu2,a\nu2,b\n");
+    let o = c.build(&p, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let inspect = starmap(&["inspect", c.out().to_str().unwrap()]);
+    assert!(inspect.status.success(), "{}", text(&inspect));
+    assert!(text(&inspect).contains("2 entities"), "{}", text(&inspect));
+}
+
+#[test]
+fn neighbors_and_inspect_answer_from_a_built_map() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    let csv = c.dir.path().join("coords.csv");
+    let o = c.build(&p, &["--weight-col", "plays", "--export-csv", csv.to_str().unwrap(), "--dim", "3"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = exported.lines();
+    assert_eq!(lines.next(), Some("id,x,y,d0,d1,d2"));
+    assert_eq!(lines.count(), 30);
+
+    let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "-k", "5", "i0"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    // i0 is in group 0 (items i0..i9): its neighbours should be too.
+    let same_group = out.lines().skip(1).filter(|l| l.split_whitespace().nth(1).is_some_and(|id| id.len() == 2)).count();
+    assert!(same_group >= 4, "{out}");
+    let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "nothing-like-this"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = starmap(&["inspect", c.dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o)); // no manifest there: an I/O error
+}
+
+/// Everything a build writes, with the only parts allowed to differ (timings, peak memory)
+/// removed from the manifest.
+fn build_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let mut bytes = std::fs::read(e.path()).unwrap();
+            if name == "manifest.json" {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                v["build"]["timings_secs"] = serde_json::Value::Null;
+                v["build"]["peak_memory_bytes"] = serde_json::Value::Null;
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            (name, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn same_seed_gives_identical_files_at_one_and_two_threads() {
+    let c = Case::new();
+    // 1,200 entities: several work chunks in every parallel stage.
+    let p = c.file("i.csv", rows(12_000, 60, 20).as_bytes());
+    let mut outputs = Vec::new();
+    for (threads, projection) in [("1", "umap"), ("2", "umap"), ("1", "tsne"), ("2", "tsne")] {
+        let out = c.dir.path().join(format!("map-{threads}-{projection}"));
+        let o = starmap(&[
+            "build", "--interactions", p.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
+            "--weight-col", "plays", "--out", out.to_str().unwrap(), "--threads", threads, "--projection",
+            projection, "--perplexity", "5", "--seed", "42", "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        outputs.push(build_output(&out));
+    }
+    assert_eq!(outputs[0], outputs[1], "UMAP maps differ between 1 and 2 threads");
+    assert_eq!(outputs[2], outputs[3], "t-SNE maps differ between 1 and 2 threads");
+    assert!(outputs[0].len() >= 5);
+}

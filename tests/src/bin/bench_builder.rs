@@ -1,0 +1,144 @@
+//! Builder benchmark: end-to-end time and peak memory of `starmap build` over a size sweep of
+//! planted-cluster data (fixed seeds) and on the films demo. Each build runs as its own process,
+//! so its peak memory (reported by the build itself from /proc) is its own.
+//!
+//! ```text
+//! cargo build --release -p starmap-builder -p starmap-tests
+//! target/release/bench_builder [--sizes 20000:1300000,200000:20000000] [--threads N] [--films DIR] [--work DIR]
+//! ```
+//! Prints one line per case and a Markdown table at the end.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use starmap_tests::planted::{generate, PlantedConfig};
+
+struct Case {
+    name: String,
+    args: Vec<String>,
+}
+
+struct Row {
+    name: String,
+    entities: u64,
+    interactions: u64,
+    wall_secs: f64,
+    stages: String,
+    peak_mib: f64,
+    recall: f64,
+    trust: f64,
+}
+
+fn arg(args: &[String], flag: &str) -> Option<String> {
+    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<Row, String> {
+    let mut cmd = Command::new(bin);
+    cmd.arg("build").args(&case.args).arg("--out").arg(out).arg("--quiet");
+    if let Some(t) = threads {
+        cmd.arg("--threads").arg(t);
+    }
+    let start = Instant::now();
+    let o = cmd.output().map_err(|e| format!("{}: {e}", bin.display()))?;
+    let wall_secs = start.elapsed().as_secs_f64();
+    if !o.status.success() {
+        return Err(format!("{} failed: {}", case.name, String::from_utf8_lossy(&o.stderr)));
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?,
+    )
+    .map_err(|e| format!("manifest: {e}"))?;
+    let b = &manifest["build"];
+    let mut stages: Vec<(String, f64)> = b["timings_secs"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap_or(0.0))).collect())
+        .unwrap_or_default();
+    stages.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(Row {
+        name: case.name.clone(),
+        entities: manifest["entity_count"].as_u64().unwrap_or(0),
+        interactions: b["counts"]["interactions_read"].as_u64().unwrap_or(0),
+        wall_secs,
+        stages: stages.iter().take(4).map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", "),
+        peak_mib: b["peak_memory_bytes"].as_f64().unwrap_or(0.0) / (1 << 20) as f64,
+        recall: b["quality"]["knn_recall_at_10"].as_f64().unwrap_or(0.0),
+        trust: b["quality"]["trustworthiness"].as_f64().unwrap_or(0.0),
+    })
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes = arg(&args, "--sizes").unwrap_or_else(|| "20000:1300000,200000:20000000".into());
+    let threads = arg(&args, "--threads");
+    let work = PathBuf::from(arg(&args, "--work").unwrap_or_else(|| "target/bench-builder".into()));
+    let films = arg(&args, "--films").unwrap_or_else(|| "builder/demo/films".into());
+    let bin = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("starmap"))).filter(|p| p.is_file());
+    let Some(bin) = bin else {
+        eprintln!("starmap binary not found beside this one: run `cargo build --release -p starmap-builder` first");
+        std::process::exit(2);
+    };
+    if let Err(e) = std::fs::create_dir_all(&work) {
+        eprintln!("{}: {e}", work.display());
+        std::process::exit(2);
+    }
+
+    let mut cases = Vec::new();
+    let film_cast = Path::new(&films).join("film_cast.csv.gz");
+    if film_cast.is_file() {
+        cases.push(Case {
+            name: "films × cast".into(),
+            args: ["--interactions", film_cast.to_str().unwrap_or_default(), "--entity-col", "imdb_id", "--context-col", "actor"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        });
+    }
+    for spec in sizes.split(',').filter(|s| !s.is_empty()) {
+        let Some((e, i)) = spec.split_once(':').and_then(|(e, i)| Some((e.parse::<usize>().ok()?, i.parse::<usize>().ok()?)))
+        else {
+            eprintln!("bad size {spec:?}: expected ENTITIES:INTERACTIONS");
+            std::process::exit(2);
+        };
+        let path = work.join(format!("planted-{e}-{i}.csv.gz"));
+        if !path.is_file() {
+            eprintln!("generating {}", path.display());
+            let data = generate(&PlantedConfig::sized(e, i, 1));
+            if let Err(err) = data.write_csv(&path) {
+                eprintln!("{}: {err}", path.display());
+                std::process::exit(2);
+            }
+        }
+        cases.push(Case {
+            name: format!("planted {e} / {i}"),
+            args: ["--interactions", path.to_str().unwrap_or_default(), "--entity-col", "entity", "--context-col", "context"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        });
+    }
+
+    let mut rows = Vec::new();
+    for (k, case) in cases.iter().enumerate() {
+        let out = work.join(format!("map-{k}"));
+        match run(&bin, case, &out, &threads) {
+            Ok(r) => {
+                eprintln!("{}: {:.1}s, peak {:.0} MiB", r.name, r.wall_secs, r.peak_mib);
+                rows.push(r);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    println!("| case | entities placed | interactions | wall time | slowest stages (s) | peak memory | kNN recall@10 | trustworthiness |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {:.1} s | {} | {:.0} MiB | {:.3} | {:.3} |",
+            r.name, r.entities, r.interactions, r.wall_secs, r.stages, r.peak_mib, r.recall, r.trust
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! End to end on planted clusters: interactions written to disk, `starmap build` (through the
+//! same parse → validate → build path as the CLI), the map read back with the format crate, and
+//! the 2D layout judged by 10-NN cluster agreement against the planted truth.
+
+use std::path::Path;
+
+use clap::Parser;
+use starmap_builder::cli::{Cli, Command};
+use starmap_builder::knn::knn;
+use starmap_builder::pipeline;
+use starmap_builder::progress::Progress;
+use starmap_format::{
+    decode_categorical, decode_positions, decode_text, dequantize, FileReader, Manifest, SectionKind, FILE_LABELS,
+    FILE_METADATA, FILE_POINTS,
+};
+use starmap_tests::planted::{generate, PlantedConfig};
+
+fn build(dir: &Path, extra: &[&str]) -> Manifest {
+    let p = generate(&PlantedConfig { clusters: 12, ..PlantedConfig::sized(2400, 60_000, 11) });
+    let inter = dir.join("planted.csv.gz");
+    let meta = dir.join("clusters.csv");
+    p.write_csv(&inter).unwrap();
+    p.write_metadata(&meta).unwrap();
+    let out = dir.join("map");
+    let mut args: Vec<String> = [
+        "starmap", "build", "--interactions", inter.to_str().unwrap(), "--entity-col", "entity",
+        "--context-col", "context", "--metadata", meta.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "--quiet",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let Command::Build(b) = Cli::try_parse_from(args).unwrap().command else { unreachable!() };
+    let outcome = pipeline::build(&b.validate().unwrap(), &Progress::hidden()).unwrap();
+    outcome.manifest
+}
+
+/// Share of each entity's 10 nearest 2D neighbours in its own cluster, and the chance level.
+fn cluster_agreement(dir: &Path, m: &Manifest) -> (f64, f64) {
+    let n = m.entity_count as usize;
+    let points = std::fs::read(dir.join("map").join(FILE_POINTS)).unwrap();
+    let points = FileReader::parse(&points, FILE_POINTS).unwrap();
+    let q = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, n).unwrap();
+    let b = m.bounds;
+    let xy: Vec<f32> = q
+        .chunks(2)
+        .flat_map(|p| [dequantize(p[0], b.min_x, b.max_x), dequantize(p[1], b.min_y, b.max_y)])
+        .collect();
+    let col = m.column_index("cluster").expect("cluster column") as u32;
+    let meta = std::fs::read(dir.join("map").join(FILE_METADATA)).unwrap();
+    let meta = FileReader::parse(&meta, FILE_METADATA).unwrap();
+    let cluster = decode_categorical(meta.find(SectionKind::Categorical, Some(col)).unwrap().bytes, n).unwrap();
+    let nn = knn(&xy, 2, 10, &indicatif::ProgressBar::hidden());
+    let same: usize = (0..n)
+        .map(|i| nn.indices_of(i).iter().filter(|&&j| cluster.codes[j as usize] == cluster.codes[i]).count())
+        .sum();
+    let mut sizes = vec![0f64; cluster.categories.len()];
+    for &c in &cluster.codes {
+        sizes[c as usize] += 1.0;
+    }
+    let chance = sizes.iter().map(|s| (s / n as f64).powi(2)).sum();
+    (same as f64 / (10 * n) as f64, chance)
+}
+
+#[test]
+fn clusters_survive_into_2d_with_umap() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), &[]);
+    assert!(m.entity_count > 2000, "{}", m.entity_count);
+    let (agree, chance) = cluster_agreement(dir.path(), &m);
+    assert!(agree > 0.7 && agree > 6.0 * chance, "UMAP 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
+    assert!(m.build.quality.knn_recall_at_10 > 10.0 * m.build.quality.knn_recall_at_10_random);
+}
+
+#[test]
+fn clusters_survive_into_2d_with_tsne() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), &["--projection", "tsne", "--perplexity", "20"]);
+    let (agree, chance) = cluster_agreement(dir.path(), &m);
+    assert!(agree > 0.7 && agree > 6.0 * chance, "t-SNE 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
+}
+
+#[test]
+fn ids_and_labels_round_trip_through_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = build(dir.path(), &["--dim", "3", "--umap-neighbors", "10"]);
+    let labels = std::fs::read(dir.path().join("map").join(FILE_LABELS)).unwrap();
+    let labels = FileReader::parse(&labels, FILE_LABELS).unwrap();
+    let ids = decode_text(labels.find(SectionKind::Ids, None).unwrap().bytes, m.entity_count as usize).unwrap();
+    assert!(ids.iter().all(|id| id.starts_with('e')));
+    assert_eq!(m.id_column, "entity");
+    assert_eq!(m.build.params["dim"], "3");
+}
