@@ -18,7 +18,9 @@ import { launch } from './browser.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(HERE, 'out', 'bench');
-const DIST = path.join(ROOT, 'web', 'dist');
+const DIST = process.env.BENCH_DIST || path.join(ROOT, 'web', 'dist');
+// BENCH_ONLY=frames or search runs one part.
+const ONLY = process.env.BENCH_ONLY || 'all';
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SIZES = (process.env.BENCH_SIZES || '100000,1000000').split(',').map(Number);
 const GPU = process.env.STARMAP_GPU === '1';
@@ -120,6 +122,7 @@ async function searchLatency(browser, url) {
       await page.keyboard.type(ch);
       await page.waitForFunction((b) => (document.body.dataset.searchSeq || '0') !== b, before);
       times.push(Number(await page.evaluate(() => document.body.dataset.searchMs)));
+      if (process.env.BENCH_VERBOSE) console.log(`  ${JSON.stringify(await page.inputValue('#search'))} ${times[times.length - 1]} ms`);
     }
   }
   await page.close();
@@ -144,7 +147,7 @@ async function main() {
   const browser = await launch();
   const results = { gpu: GPU, bundle: bundleSize(), runs: [] };
   try {
-    for (const n of SIZES) {
+    for (const n of ONLY === 'search' ? [] : SIZES) {
       const big = n >= 1000000;
       // SwiftShader: ~1 s/frame for 1M plain points, ~22 s/frame instanced; keep those short.
       const timeout = 600000;
@@ -164,8 +167,8 @@ async function main() {
       }
     }
     const n = Math.max(...SIZES);
-    results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
-    console.log(`search at ${n} names:`, results.search);
+    if (ONLY !== 'frames') results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
+    if (results.search) console.log(`search at ${n} names:`, results.search);
     console.log('bundle (gzip):', results.bundle.files.map((f) => `${f.file} ${f.gzip} B`).join(', '), `total ${results.bundle.gzip_total} B`);
     console.log('renderer:', results.runs[0]?.renderer);
   } finally {

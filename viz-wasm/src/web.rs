@@ -650,7 +650,7 @@ impl App {
 
     fn run_search(&mut self) {
         let query = self.ui.search.value();
-        let Some(index) = &self.search else { return };
+        let Some(index) = &mut self.search else { return };
         let t0 = now_ms();
         self.results = index.search(&query, SEARCH_LIMIT).into_iter().map(|h| h.entity).collect();
         self.active_result = if self.results.is_empty() { None } else { Some(0) };
