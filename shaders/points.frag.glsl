@@ -1,4 +1,5 @@
-// Round, soft-edged points with premultiplied alpha; the selected point gets a white ring.
+// Round, soft-edged points with premultiplied alpha; the selected point gets a white ring and
+// highlighted ones a light rim.
 // `#version 300 es` and precision are prepended at runtime.
 
 in vec4 v_color;
@@ -22,6 +23,10 @@ void main() {
   // A gentle falloff towards the rim reads as a soft glow where points overlap.
   vec3 rgb = v_color.rgb * (1.0 - 0.25 * r * r);
   float alpha = v_color.a * coverage;
+  if ((v_flags & 4u) != 0u) {
+    // Highlighted: a light rim, so the set stands out whatever its colour.
+    rgb = mix(rgb, vec3(1.0), smoothstep(0.72 - px, 0.72, r) * 0.85);
+  }
   if ((v_flags & 1u) != 0u) {
     // Selected: a white ring around a bright core, with a dark gap so it reads on any colour.
     float ring = smoothstep(0.68 - px, 0.68, r);

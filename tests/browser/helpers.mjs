@@ -23,7 +23,8 @@ export async function waitState(page, state, timeout = 60000) {
   await page.waitForFunction(
     ([want, order]) => {
       const s = document.body.dataset.state;
-      return s === 'error' || order.indexOf(s) >= order.indexOf(want);
+      if (s === 'error') return true;
+      return want !== 'error' && order.indexOf(s) >= order.indexOf(want);
     },
     [state, order],
     { timeout },
@@ -68,7 +69,7 @@ export async function mapPixels(page) {
 
 /** Screenshot of the map alone (panels hidden for the moment), as base64 PNG. */
 export async function mapSnapshot(page) {
-  await page.addStyleTag({ content: '#panel,#top,#details,#loading,#ring,#tooltip{visibility:hidden!important}' });
+  await page.addStyleTag({ content: '#panel,#top,#details,#loading,#ring,#tooltip,#labels{visibility:hidden!important}' });
   const png = await page.locator('#map').screenshot();
   await page.evaluate(() => {
     const tags = [...document.querySelectorAll('style')];

@@ -165,6 +165,7 @@ impl Drop for Listeners {
 struct Ui {
     canvas: HtmlCanvasElement,
     ring: HtmlElement,
+    labels: HtmlElement,
     tooltip: HtmlElement,
     search: HtmlInputElement,
     results: HtmlElement,
@@ -191,6 +192,7 @@ impl Ui {
         Ok(Self {
             canvas: by_id("map")?,
             ring: by_id("ring")?,
+            labels: by_id("labels")?,
             tooltip: by_id("tooltip")?,
             search: by_id("search")?,
             results: by_id("results")?,
@@ -285,6 +287,8 @@ struct App {
     last_hash: String,
     /// Categories listed per column, in list order (most frequent first).
     listed: Vec<Vec<usize>>,
+    /// Map label elements, reused frame to frame.
+    label_pool: Vec<HtmlElement>,
 }
 
 impl App {
@@ -399,6 +403,7 @@ impl App {
         }
         self.paint();
         self.place_ring();
+        self.place_labels();
     }
 
     fn paint(&mut self) {
@@ -481,6 +486,64 @@ impl App {
         }
     }
 
+    /// Names of the most popular points in view, as many as fit without overlapping: zooming in
+    /// frees room, so more (and less popular) names appear. Dimmed and faded points get none.
+    fn place_labels(&mut self) {
+        const MAX_LABELS: usize = 40;
+        const SCAN_LIMIT: usize = 200_000;
+        let mut placed: Vec<[f64; 4]> = Vec::new();
+        let mut chosen: Vec<(u32, f64, f64)> = Vec::new();
+        if self.labels.is_some() && !self.world.is_empty() {
+            let [x0, y0, x1, y1] = self.free_area();
+            // Fewer labels while a dense map is shown whole; more as one zooms in.
+            let budget = ((6.0 * self.camera.zoom_ratio().max(1.0)) as usize).clamp(6, MAX_LABELS);
+            for &e in self.order.iter().take(SCAN_LIMIT) {
+                if chosen.len() >= budget {
+                    break;
+                }
+                let i = e as usize;
+                if !self.pass[i] || self.highlight.as_ref().is_some_and(|h| !h[i]) {
+                    continue;
+                }
+                let [x, y] = self.camera.screen_from_world(self.world_of(e));
+                if x < x0 || y < y0 + 8.0 || x > x1 - 40.0 || y > y1 - 8.0 {
+                    continue;
+                }
+                let chars = self.labels.as_ref().map(|l| l.name(i).chars().count().min(28)).unwrap_or(0);
+                let rect = [x + 6.0, y - 9.0, x + 10.0 + 6.5 * chars as f64, y + 9.0];
+                if placed.iter().any(|r| rect[0] < r[2] && r[0] < rect[2] && rect[1] < r[3] && r[1] < rect[3]) {
+                    continue;
+                }
+                placed.push(rect);
+                chosen.push((e, x, y));
+            }
+        }
+        let c = self.ui.canvas.get_bounding_client_rect();
+        while self.label_pool.len() < chosen.len() {
+            let Ok(el) = create("div").dyn_into::<HtmlElement>() else { break };
+            el.set_class_name("map-label");
+            let _ = self.ui.labels.append_child(&el);
+            self.label_pool.push(el);
+        }
+        for (k, el) in self.label_pool.iter().enumerate() {
+            match chosen.get(k) {
+                Some(&(e, x, y)) => {
+                    let name = self.name(e);
+                    if el.text_content().as_deref() != Some(name.as_str()) {
+                        set_text(el, &name);
+                    }
+                    let _ = el
+                        .style()
+                        .set_property("translate", &format!("{:.0}px {:.0}px", x + c.left() + 7.0, y + c.top()));
+                    let _ = el.remove_attribute("hidden");
+                }
+                None => {
+                    let _ = el.set_attribute("hidden", "");
+                }
+            }
+        }
+    }
+
     fn resize(&mut self) {
         let canvas = &self.ui.canvas;
         let rect = canvas.get_bounding_client_rect();
@@ -527,14 +590,49 @@ impl App {
         self.schedule_view_sync();
     }
 
-    /// Flies to an entity, zooming in unless already close.
+    /// The part of the canvas no panel covers (CSS px, canvas-relative: left, top, right,
+    /// bottom): the side panel and top bar where shown, the details panel at the right or, on
+    /// phones, at the bottom. The whole canvas when panels leave too little.
+    fn free_area(&self) -> [f64; 4] {
+        let (w, h) = (self.camera.width_px, self.camera.height_px);
+        let c = self.ui.canvas.get_bounding_client_rect();
+        let rect = |el: &HtmlElement| {
+            let r = el.get_bounding_client_rect();
+            (r.width() > 0.0 && r.height() > 0.0)
+                .then(|| [r.left() - c.left(), r.top() - c.top(), r.right() - c.left(), r.bottom() - c.top()])
+        };
+        let mut area = [0.0, 0.0, w, h];
+        if let Some(top) = by_id::<HtmlElement>("top").ok().and_then(|t| rect(&t)) {
+            area[1] = top[3];
+        }
+        if let Some(p) = rect(&self.ui.panel).filter(|p| p[0] < w / 2.0 && p[3] - p[1] > h / 2.0) {
+            area[0] = p[2];
+        }
+        if let Some(d) = rect(&self.ui.details) {
+            if d[0] > w * 0.45 {
+                area[2] = area[2].min(d[0]);
+            } else if d[1] > h * 0.3 {
+                area[3] = area[3].min(d[1]);
+            }
+        }
+        if area[2] - area[0] < w / 4.0 || area[3] - area[1] < h / 5.0 {
+            return [0.0, 0.0, w, h];
+        }
+        area
+    }
+
+    /// Flies to an entity, zooming in unless already close, so it lands in the free area.
     fn fly_to_entity(&mut self, e: u32) {
         if (e as usize) >= self.world.len() {
             return;
         }
         let fit = self.camera.fit_zoom();
-        let zoom = self.camera.view.zoom.max(fit * 6.0);
-        self.fly_to(View { center: self.world_of(e), zoom });
+        let zoom = self.camera.clamp_zoom(self.camera.view.zoom.max(fit * 6.0));
+        let area = self.free_area();
+        let [fx, fy] = [(area[0] + area[2]) / 2.0, (area[1] + area[3]) / 2.0];
+        let (dx, dy) = (fx - self.camera.width_px / 2.0, fy - self.camera.height_px / 2.0);
+        let [wx, wy] = self.world_of(e);
+        self.fly_to(View { center: [wx - dx / zoom, wy + dy / zoom], zoom });
     }
 
     /// The entity drawn under a canvas position, if any is within picking distance.
@@ -560,11 +658,12 @@ impl App {
         }
         if let Some(e) = e {
             self.touch(e);
-            if fly {
-                self.fly_to_entity(e);
-            }
         }
+        // Details first: the fly-to aims at the area they leave free.
         self.render_details();
+        if let Some(e) = e.filter(|_| fly) {
+            self.fly_to_entity(e);
+        }
         self.place_ring();
         match e.and_then(|e| self.labels.as_ref().map(|l| l.ids.get(e as usize).to_string())) {
             Some(id) => set_body_data("selected", &id),
@@ -1395,6 +1494,7 @@ async fn run() -> Result<(), String> {
         url_live: false,
         last_hash: String::new(),
         listed: Vec::new(),
+        label_pool: Vec::new(),
     }));
     {
         let a = app.clone();
