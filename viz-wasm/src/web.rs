@@ -285,8 +285,6 @@ struct App {
     /// Whether every file has arrived and the URL state is applied; until then the URL is left alone.
     url_live: bool,
     last_hash: String,
-    /// Categories listed per column, in list order (most frequent first).
-    listed: Vec<Vec<usize>>,
     /// Map label elements, reused frame to frame.
     label_pool: Vec<HtmlElement>,
 }
@@ -969,7 +967,6 @@ impl App {
     fn build_filters(&mut self) {
         let root = &self.ui.filters;
         set_text(root, "");
-        self.listed = vec![Vec::new(); self.manifest.columns.len()];
         for (col, info) in self.manifest.columns.iter().enumerate() {
             if info.kind == ColumnKind::Text {
                 continue;
@@ -1048,7 +1045,6 @@ impl App {
                         let note = format!("The {MAX_CHECKBOXES} most common of {} values", info.categories.len());
                         let _ = details.append_child(&create_text("p", "hint", &note));
                     }
-                    self.listed[col] = order;
                 }
             }
             let _ = root.append_child(&details);
@@ -1493,7 +1489,6 @@ async fn run() -> Result<(), String> {
         pending: None,
         url_live: false,
         last_hash: String::new(),
-        listed: Vec::new(),
         label_pool: Vec::new(),
     }));
     {
