@@ -218,6 +218,10 @@ pub fn build(cfg: &BuildConfig, progress: &Progress) -> Result<BuildOutcome> {
 
     let g = graph::knn_graph(&top, cfg.neighbors);
     counts.insert("graph_edges".into(), g.edges.len() as u64);
+    // Embedding, neighbours and layout run on a breadth-first relabelling of the graph, so
+    // related entities sit close in memory; results are put back in entity order below.
+    let perm = g.locality_order();
+    let g = g.permuted(&perm);
     lap("graph", &mut timings);
 
     let bar = progress.items("embedding", cfg.mde.max_iter as u64, "iterations");
@@ -248,6 +252,13 @@ pub fn build(cfg: &BuildConfig, progress: &Progress) -> Result<BuildOutcome> {
             bar.finish_and_clear();
             l
         }
+    };
+    let embedding = mde::Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
+    let layout = perm.to_old(&layout, 2);
+    let high_knn = Knn {
+        k: high_knn.k,
+        indices: perm.to_old(&high_knn.indices, high_knn.k).iter().map(|&j| perm.order[j as usize]).collect(),
+        distances: perm.to_old(&high_knn.distances, high_knn.k),
     };
     lap("projection", &mut timings);
 

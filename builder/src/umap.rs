@@ -4,9 +4,8 @@
 //! edge sampling proportional to membership strength, negative sampling and a linearly decaying
 //! learning rate; the curve 1 / (1 + a·d^2b) is fitted to `min_dist`.
 //!
-//! The SGD runs sequentially in a fixed edge order with a seeded generator, as umap-learn does
-//! when given a `random_state`: bit-identical results for a seed, whatever the thread count.
-//! The graph construction around it runs in parallel.
+//! The SGD runs in parallel over fixed node ranges with per-range seeded generators (see
+//! [`optimize`]): bit-identical results for a seed, whatever the thread count.
 
 use indicatif::ProgressBar;
 use rand::{Rng, SeedableRng};
@@ -183,6 +182,24 @@ pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
     FuzzyGraph { heads, tails, weights }
 }
 
+/// ln x for x > 0 with the same short series as [`fast_pow`] (relative error below 1e-6);
+/// libm's `logf` is a call per edge in the embedding's repulsion.
+pub fn fast_ln(x: f32) -> f32 {
+    if x <= 0.0 {
+        return f32::NEG_INFINITY;
+    }
+    let bits = x.to_bits();
+    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
+    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    if m > std::f32::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0)))) + e as f32 * std::f32::consts::LN_2
+}
+
 /// x^p for x > 0, via exp2(p · log2 x) with short polynomials: relative error below 1e-5,
 /// about five times faster than `powf`, and one is needed per SGD update.
 pub fn fast_pow(x: f32, p: f32) -> f32 {
@@ -203,19 +220,42 @@ pub fn fast_pow(x: f32, p: f32) -> f32 {
     let y = p * (e as f32 + ln_m * std::f32::consts::LOG2_E);
     // 2^y = 2^i · e^(f ln 2), f in [−½, ½].
     let y = y.clamp(-126.0, 126.0);
-    let i = y.round();
-    let f = (y - i) * std::f32::consts::LN_2;
+    // Round to nearest by truncating a positive number (f32::round is a libm call).
+    let i = (y + 127.5) as i32 - 127;
+    let f = (y - i as f32) * std::f32::consts::LN_2;
     let poly = 1.0 + f * (1.0 + f * (0.5 + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0)))));
-    poly * f32::from_bits(((i as i32 + 127) as u32) << 23)
+    poly * f32::from_bits(((i + 127) as u32) << 23)
 }
 
 fn clip(v: f32) -> f32 {
     v.clamp(-4.0, 4.0)
 }
 
+/// Node ranges the SGD works on in parallel. Fixed (not the thread count), so the result is
+/// the same on any machine.
+const PARTS: usize = 64;
+
+/// One part's share of the SGD: its edges (a contiguous run of the head-sorted edge list) and
+/// their sampling schedules.
+struct Part {
+    edges: std::ops::Range<usize>,
+    next_sample: Vec<f32>,
+    next_negative: Vec<f32>,
+}
+
 /// Lays `graph` out in 2D starting from `init` (row-major n × 2), in place.
+///
+/// Each epoch the nodes are split into [`PARTS`] fixed index ranges processed in parallel. A
+/// part moves only its own nodes (the head of each edge; the graph holds both directions of
+/// every edge, so each end is pulled by its own copy), reads its own nodes live and every other
+/// node from a snapshot taken at the start of the epoch. Each part draws negative samples from
+/// its own generator seeded by (seed, epoch, part). No two tasks write the same memory and no
+/// task reads memory another writes, so the layout is bit-identical for any thread count.
 pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar: &ProgressBar) {
     let n = layout.len() / 2;
+    if n == 0 {
+        return;
+    }
     let epochs = if params.epochs > 0 {
         params.epochs
     } else if n <= 10_000 {
@@ -230,50 +270,74 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
     let epochs_per_sample: Vec<f32> = keep.iter().map(|&e| max_w / graph.weights[e]).collect();
     let rate = params.negative_sample_rate as f32;
     let epochs_per_negative: Vec<f32> = epochs_per_sample.iter().map(|&e| e / rate).collect();
-    let mut next_sample = epochs_per_sample.clone();
-    let mut next_negative = epochs_per_negative.clone();
-    let mut rng = Pcg64Mcg::seed_from_u64(params.seed ^ 0x756d_6170);
+
+    let part_nodes = n.div_ceil(PARTS);
+    let mut parts: Vec<Part> = Vec::with_capacity(PARTS);
+    let mut start = 0;
+    for p in 0..n.div_ceil(part_nodes) {
+        let end_node = ((p + 1) * part_nodes).min(n) as u32;
+        let mut end = start;
+        while end < keep.len() && graph.heads[keep[end]] < end_node {
+            end += 1;
+        }
+        parts.push(Part {
+            edges: start..end,
+            next_sample: epochs_per_sample[start..end].to_vec(),
+            next_negative: epochs_per_negative[start..end].to_vec(),
+        });
+        start = end;
+    }
+    let mut snapshot = layout.to_vec();
     bar.set_length(epochs as u64);
 
     for epoch in 0..epochs {
         let alpha = 1.0 - epoch as f32 / epochs as f32;
         let now = epoch as f32;
-        for (slot, &e) in keep.iter().enumerate() {
-            if next_sample[slot] > now {
-                continue;
-            }
-            let (i, j) = (graph.heads[e] as usize, graph.tails[e] as usize);
-            let (dx, dy) = (layout[2 * i] - layout[2 * j], layout[2 * i + 1] - layout[2 * j + 1]);
-            let d2 = dx * dx + dy * dy;
-            if d2 > 0.0 {
-                let pb = fast_pow(d2, b); // one power per update: d2^(b-1) = d2^b / d2
-                let coeff = -2.0 * a * b * (pb / d2) / (a * pb + 1.0);
-                let (gx, gy) = (clip(coeff * dx) * alpha, clip(coeff * dy) * alpha);
-                layout[2 * i] += gx;
-                layout[2 * i + 1] += gy;
-                layout[2 * j] -= gx;
-                layout[2 * j + 1] -= gy;
-            }
-            next_sample[slot] += epochs_per_sample[slot];
-
-            let negatives = ((now - next_negative[slot]) / epochs_per_negative[slot]) as usize;
-            for _ in 0..negatives {
-                let k = rng.random_range(0..n);
-                if k == i {
+        snapshot.copy_from_slice(layout);
+        let snap = &snapshot;
+        layout.par_chunks_mut(2 * part_nodes).zip(parts.par_iter_mut()).enumerate().for_each(|(p, (own, part))| {
+            let base = p * part_nodes;
+            let mut rng = Pcg64Mcg::seed_from_u64(params.seed ^ 0x756d_6170 ^ crate::ingest::mix64(((epoch as u64) << 20) | p as u64));
+            for (local, slot) in part.edges.clone().enumerate() {
+                if part.next_sample[local] > now {
                     continue;
                 }
-                let (dx, dy) = (layout[2 * i] - layout[2 * k], layout[2 * i + 1] - layout[2 * k + 1]);
+                let e = keep[slot];
+                let i = graph.heads[e] as usize - base;
+                let j = graph.tails[e] as usize;
+                let (xj, yj) = if j >= base && j - base < part_nodes { (own[2 * (j - base)], own[2 * (j - base) + 1]) } else { (snap[2 * j], snap[2 * j + 1]) };
+                let (dx, dy) = (own[2 * i] - xj, own[2 * i + 1] - yj);
                 let d2 = dx * dx + dy * dy;
-                if d2 <= 0.0 {
-                    continue; // coincident: no direction to push in (the start jitter avoids this)
+                if d2 > 0.0 {
+                    let pb = fast_pow(d2, b); // one power per update: d2^(b-1) = d2^b / d2
+                    let coeff = -2.0 * a * b * (pb / d2) / (a * pb + 1.0);
+                    // umap-learn moves both ends of every sampled edge, and each edge is
+                    // stored in both directions: each end is pulled twice per cycle. Here an
+                    // edge moves only its head, so the pull is doubled to keep that balance.
+                    own[2 * i] += 2.0 * clip(coeff * dx) * alpha;
+                    own[2 * i + 1] += 2.0 * clip(coeff * dy) * alpha;
                 }
-                let coeff = 2.0 * params.repulsion_strength * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
-                let (gx, gy) = (clip(coeff * dx), clip(coeff * dy));
-                layout[2 * i] += gx * alpha;
-                layout[2 * i + 1] += gy * alpha;
+                part.next_sample[local] += epochs_per_sample[slot];
+
+                let negatives = ((now - part.next_negative[local]) / epochs_per_negative[slot]) as usize;
+                for _ in 0..negatives {
+                    let k = rng.random_range(0..n);
+                    if k == i + base {
+                        continue;
+                    }
+                    let (xk, yk) = if k >= base && k - base < part_nodes { (own[2 * (k - base)], own[2 * (k - base) + 1]) } else { (snap[2 * k], snap[2 * k + 1]) };
+                    let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
+                    let d2 = dx * dx + dy * dy;
+                    if d2 <= 0.0 {
+                        continue; // coincident: no direction to push in (the start jitter avoids this)
+                    }
+                    let coeff = 2.0 * params.repulsion_strength * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
+                    own[2 * i] += clip(coeff * dx) * alpha;
+                    own[2 * i + 1] += clip(coeff * dy) * alpha;
+                }
+                part.next_negative[local] += negatives as f32 * epochs_per_negative[slot];
             }
-            next_negative[slot] += negatives as f32 * epochs_per_negative[slot];
-        }
+        });
         bar.inc(1);
     }
 }
@@ -312,6 +376,11 @@ mod tests {
             }
         }
         assert_eq!(fast_pow(0.0, 0.9), 0.0);
+        let mut x = 1e-30f32;
+        while x < 1e30 {
+            assert!((fast_ln(x) - x.ln()).abs() < 1e-5 * (1.0 + x.ln().abs()), "ln {x}");
+            x *= 3.3;
+        }
     }
 
     #[test]

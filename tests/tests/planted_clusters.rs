@@ -69,6 +69,7 @@ fn clusters_survive_into_2d_with_umap() {
     let m = build(dir.path(), &[]);
     assert!(m.entity_count > 2000, "{}", m.entity_count);
     let (agree, chance) = cluster_agreement(dir.path(), &m);
+    eprintln!("UMAP: 10-NN cluster agreement {agree:.3} (chance {chance:.3})");
     assert!(agree > 0.7 && agree > 6.0 * chance, "UMAP 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
     assert!(m.build.quality.knn_recall_at_10 > 10.0 * m.build.quality.knn_recall_at_10_random);
 }
@@ -78,6 +79,7 @@ fn clusters_survive_into_2d_with_tsne() {
     let dir = tempfile::tempdir().unwrap();
     let m = build(dir.path(), &["--projection", "tsne", "--perplexity", "20"]);
     let (agree, chance) = cluster_agreement(dir.path(), &m);
+    eprintln!("t-SNE: 10-NN cluster agreement {agree:.3} (chance {chance:.3})");
     assert!(agree > 0.7 && agree > 6.0 * chance, "t-SNE 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
 }
 
