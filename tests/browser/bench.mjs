@@ -24,6 +24,7 @@ const ONLY = process.env.BENCH_ONLY || 'all';
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SIZES = (process.env.BENCH_SIZES || '100000,1000000').split(',').map(Number);
 const GPU = process.env.STARMAP_GPU === '1';
+const REPEAT = Number(process.env.BENCH_REPEAT || 3);
 
 function synth(n) {
   const dir = path.join(OUT, `synth${n}`);
@@ -147,6 +148,8 @@ async function main() {
   const browser = await launch();
   const results = { gpu: GPU, bundle: bundleSize(), runs: [] };
   try {
+    // Warm up the browser's GPU process, so the first case measured pays no start-up cost.
+    await measure(browser, `${server.url}/regl/?data=/data/${SIZES[0]}/`, { steps: 0, timeout: 600000 });
     for (const n of ONLY === 'search' ? [] : SIZES) {
       const big = n >= 1000000;
       // SwiftShader: ~1 s/frame for 1M plain points, ~22 s/frame instanced; keep those short.
@@ -158,7 +161,13 @@ async function main() {
         ['regl-scatterplot', `/regl/?data=/data/${n}/`, big ? 4 : 20],
       ];
       for (const [name, url, steps] of cases) {
-        const r = await measure(browser, server.url + url, { steps, timeout });
+        // Time to first frame varies run to run (2 cores shared with the GPU process): the median
+        // of REPEAT loads; panning is measured on the first.
+        const repeat = steps === 0 && big && !GPU ? 1 : REPEAT;
+        const runs = [];
+        for (let k = 0; k < repeat; k++) runs.push(await measure(browser, server.url + url, { steps: k === 0 ? steps : 0, timeout }));
+        const firsts = runs.map((x) => x.firstFrameMs).sort((a, b) => a - b);
+        const r = { ...runs[0], firstFrameMs: firsts[Math.floor(firsts.length / 2)], firstFrameRuns: firsts };
         results.runs.push({ points: n, viewer: name, ...r });
         console.log(
           `${String(n).padStart(8)}  ${name.padEnd(22)} first frame ${r.firstFrameMs.toFixed(0).padStart(6)} ms   ` +

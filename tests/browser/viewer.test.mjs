@@ -206,6 +206,40 @@ describe('viewer on the films map', () => {
     await page.close();
   });
 
+  it('pinch zooms and one finger pans on touch', async () => {
+    const page = await open(browser, `${base}/`);
+    const zoomOf = () => page.evaluate(() => Number((location.hash.match(/v=[^,]*,[^,]*,([^&]*)/) || [])[1] || 'NaN'));
+    // Touch pointers as a touch screen sends them (synthetic: headless Chromium has no multi-touch input).
+    await page.evaluate(() => {
+      const c = document.getElementById('map');
+      const ev = (type, id, x, y) =>
+        c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: y, bubbles: true }));
+      ev('pointerdown', 11, 650, 400);
+      ev('pointerdown', 12, 750, 400);
+      for (let i = 1; i <= 10; i++) {
+        ev('pointermove', 11, 650 - 10 * i, 400);
+        ev('pointermove', 12, 750 + 10 * i, 400);
+      }
+      ev('pointerup', 11, 550, 400);
+      ev('pointerup', 12, 850, 400);
+    });
+    await page.waitForFunction(() => /v=[^&]*,[^&]*,/.test(location.hash), null, { timeout: 10000 });
+    const z = await zoomOf();
+    assert.ok(z > 2 && z < 4, `pinch from 100 to 300 px apart zooms about 3x, got ${z}`);
+    const before = await page.evaluate(() => location.hash);
+    await page.evaluate(() => {
+      const c = document.getElementById('map');
+      const ev = (type, x, y) =>
+        c.dispatchEvent(new PointerEvent(type, { pointerId: 21, pointerType: 'touch', clientX: x, clientY: y, bubbles: true }));
+      ev('pointerdown', 700, 400);
+      for (let i = 1; i <= 10; i++) ev('pointermove', 700 + 8 * i, 400 + 4 * i);
+      ev('pointerup', 780, 440);
+    });
+    await page.waitForFunction((b) => location.hash !== b, before, { timeout: 10000 });
+    assert.ok(Math.abs((await zoomOf()) - z) < 1e-6, 'one finger pans without zooming');
+    await page.close();
+  });
+
   it('hovering a point shows its label; clicking it opens the details', async () => {
     // A link with a selection but no view flies to the entity and marks it with the ring.
     const page = await open(browser, `${base}/#s=${FILM.id}`);

@@ -1264,9 +1264,10 @@ impl Progress {
     }
 }
 
-async fn fetch_response(url: &str) -> Result<web_sys::Response, LoadError> {
+/// The response of a started fetch, or why there is none.
+async fn fetch_response(url: &str, request: js_sys::Promise) -> Result<web_sys::Response, LoadError> {
     let net = |reason: String| LoadError::Network { url: url.to_string(), reason };
-    let resp = JsFuture::from(window().fetch_with_str(url)).await.map_err(|e| net(js_text(&e)))?;
+    let resp = JsFuture::from(request).await.map_err(|e| net(js_text(&e)))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| net("not a response".into()))?;
     if !resp.ok() {
         return Err(net(format!("HTTP {} {}", resp.status(), resp.status_text())));
@@ -1356,6 +1357,8 @@ fn create_gl(raw: &WebGl2RenderingContext, mode: DrawMode) -> Result<Gl, String>
 /// Entry point, run when the module loads.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // Load phases on <body data-t-*> (ms since navigation), for the benchmarks.
+    set_body_data("tStart", &format!("{:.1}", now_ms()));
     std::panic::set_hook(Box::new(|info| {
         let msg = format!("The viewer stopped on an internal error: {info}");
         web_sys::console::error_1(&msg.clone().into());
@@ -1378,6 +1381,17 @@ async fn run() -> Result<(), String> {
     if query_param("embed").is_some_and(|v| v != "0") {
         let _ = body().class_list().add_1("embed");
     }
+    // Start the downloads first: the manifest and the positions (their names are fixed), so they
+    // travel while the WebGL context starts (slow on software renderers). The other files wait
+    // until the positions are in, so they do not compete with the first frame.
+    let manifest_url = manifest_url()?;
+    let file_url = |name: &str| -> Result<String, String> {
+        web_sys::Url::new_with_base(name, &manifest_url).map(|u| u.href()).map_err(|e| js_text(&e))
+    };
+    let manifest_req = window().fetch_with_str(&manifest_url);
+    let points_url = file_url(FILE_POINTS)?;
+    let points_req = window().fetch_with_str(&points_url);
+
     let attrs = web_sys::WebGlContextAttributes::new();
     attrs.set_antialias(false);
     attrs.set_alpha(false);
@@ -1410,23 +1424,12 @@ async fn run() -> Result<(), String> {
         let soft = if software { " (software renderer)" } else { "" };
         set_text(&el, &format!("Drawn by {renderer}{soft}, {how}."));
     }
+    set_body_data("tContext", &format!("{:.1}", now_ms()));
     let gl = create_gl(&raw, mode)?;
+    set_body_data("tProgram", &format!("{:.1}", now_ms()));
 
-    // Fetch everything at once; decode in the order drawing needs it.
-    let manifest_url = manifest_url()?;
-    let manifest = load_manifest(&manifest_url).await.map_err(|e| e.to_string())?;
-    let file_url = |name: &str| -> Result<String, String> {
-        web_sys::Url::new_with_base(name, &manifest_url).map(|u| u.href()).map_err(|e| js_text(&e))
-    };
-    let started: Vec<(String, String, js_sys::Promise)> = [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS]
-        .iter()
-        .filter(|name| manifest.file(name).is_some())
-        .map(|name| {
-            let url = file_url(name)?;
-            let p = window().fetch_with_str(&url);
-            Ok((name.to_string(), url, p))
-        })
-        .collect::<Result<_, String>>()?;
+    let manifest = load_manifest(&manifest_url, manifest_req).await.map_err(|e| e.to_string())?;
+    set_body_data("tManifest", &format!("{:.1}", now_ms()));
 
     if !manifest.title.is_empty() {
         document().set_title(&manifest.title);
@@ -1518,25 +1521,32 @@ async fn run() -> Result<(), String> {
     let listeners = install_listeners(&app);
     PAGE.with(|p| *p.borrow_mut() = Some((app.clone(), listeners)));
 
-    let mut files = started.into_iter();
-    for (name, url, promise) in files.by_ref() {
+    // Files in the order drawing needs them; the rest are requested once the positions are in.
+    let mut files = std::collections::VecDeque::from([(FILE_POINTS.to_string(), points_url, points_req)]);
+    while let Some((name, url, promise)) = files.pop_front() {
         let expect = app.borrow().manifest.file(&name).map(|f| f.bytes).unwrap_or(0);
-        let resp = JsFuture::from(promise)
-            .await
-            .map_err(|e| LoadError::Network { url: url.clone(), reason: js_text(&e) }.to_string())?;
-        let resp: web_sys::Response = resp.dyn_into().map_err(|_| format!("Could not load {url}"))?;
-        if !resp.ok() {
-            return Err(LoadError::Network { url, reason: format!("HTTP {} {}", resp.status(), resp.status_text()) }
-                .to_string());
-        }
+        let resp = fetch_response(&url, promise).await.map_err(|e| e.to_string())?;
         let bytes = read_body(&url, resp, expect, &progress).await.map_err(|e| e.to_string())?;
+        if name == FILE_POINTS {
+            let listed: Vec<&str> = [FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS]
+                .into_iter()
+                .filter(|f| app.borrow().manifest.file(f).is_some())
+                .collect();
+            for f in listed {
+                let url = file_url(f)?;
+                let req = window().fetch_with_str(&url);
+                files.push_back((f.to_string(), url, req));
+            }
+        }
         {
             let mut a = app.borrow_mut();
             let m = a.manifest.clone();
             match name.as_str() {
                 FILE_POINTS => {
+                    set_body_data("tPoints", &format!("{:.1}", now_ms()));
                     let points = Points::decode(&m, &bytes).map_err(|e| e.to_string())?;
                     a.install_points(points);
+                    set_body_data("tInstalled", &format!("{:.1}", now_ms()));
                 }
                 FILE_LABELS => {
                     let (labels, cols) = Labels::decode(&m, &bytes).map_err(|e| e.to_string())?;
@@ -1591,8 +1601,8 @@ async fn yield_to_browser() {
     let _ = JsFuture::from(p).await;
 }
 
-async fn load_manifest(url: &str) -> Result<Manifest, LoadError> {
-    let resp = fetch_response(url).await?;
+async fn load_manifest(url: &str, request: js_sys::Promise) -> Result<Manifest, LoadError> {
+    let resp = fetch_response(url, request).await?;
     let net = |reason: String| LoadError::Network { url: url.to_string(), reason };
     let text = JsFuture::from(resp.text().map_err(|e| net(js_text(&e)))?).await.map_err(|e| net(js_text(&e)))?;
     let text = text.as_string().unwrap_or_default();
