@@ -35,6 +35,10 @@ pub enum Command {
     Neighbors(NeighborsArgs),
     /// Describe what a built map holds.
     Inspect(InspectArgs),
+    /// Serve a built site on 127.0.0.1 and print its URL.
+    Serve(ServeArgs),
+    /// Build the films × cast demo map (shipped inside this binary) and serve it.
+    Demo(DemoArgs),
 }
 
 /// `starmap build` flags, as typed.
@@ -124,7 +128,40 @@ pub struct BuildArgs {
     /// One-line description (social cards).
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub description: String,
+    /// Write only the map data, not the viewer (index.html and its bundle).
+    #[arg(long)]
+    pub data_only: bool,
     /// No progress bars and no summary; errors only.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `starmap serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A folder written by `starmap build`.
+    pub dir: PathBuf,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+}
+
+/// `starmap demo` flags.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo site.
+    #[arg(long, value_name = "DIR", default_value = "starmap-demo")]
+    pub out: PathBuf,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Build only; do not serve.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bars and no summary.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -223,6 +260,8 @@ impl BuildArgs {
             Projection::Tsne => put("perplexity", self.perplexity.to_string()),
         }
         put("seed", self.seed.to_string());
+        let title = self.title.clone().unwrap_or_else(|| title_from(&self.interactions));
+        let extra_files = if self.data_only { Vec::new() } else { crate::site::viewer_files(&title, &self.description)? };
 
         Ok(BuildConfig {
             ingest: IngestOptions {
@@ -264,10 +303,10 @@ impl BuildArgs {
             },
             tsne: TsneParams { perplexity: self.perplexity, ..TsneParams::default() },
             seed: self.seed,
-            title: self.title.clone().unwrap_or_else(|| title_from(&self.interactions)),
+            title,
             description: self.description.clone(),
             params,
-            extra_files: Vec::new(),
+            extra_files,
         })
     }
 }
@@ -298,6 +337,8 @@ mod tests {
         assert_eq!(cfg.params["perplexity"], "30");
         assert!(parse(&["neighbors", "--map", "m", "-k", "5", "Heat"]).is_ok());
         assert!(parse(&["inspect", "m"]).is_ok());
+        assert!(parse(&["serve", "m", "--port", "0"]).is_ok());
+        assert!(parse(&["demo", "--no-serve", "--out", "d"]).is_ok());
     }
 
     #[test]

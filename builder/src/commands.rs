@@ -9,7 +9,7 @@ use starmap_format::{
     FILE_LABELS, FILE_MANIFEST, FILE_NEIGHBORS, FILE_POINTS,
 };
 
-use crate::cli::{BuildArgs, Cli, Command, InspectArgs, NeighborsArgs};
+use crate::cli::{BuildArgs, Cli, Command, DemoArgs, InspectArgs, NeighborsArgs, ServeArgs};
 use crate::error::{BuildError, Result};
 use crate::pipeline::{self, BuildOutcome};
 use crate::progress::Progress;
@@ -20,7 +20,57 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build(args) => run_build(&args),
         Command::Neighbors(args) => run_neighbors(&args),
         Command::Inspect(args) => run_inspect(&args),
+        Command::Serve(args) => run_serve(&args),
+        Command::Demo(args) => run_demo(&args),
     }
+}
+
+fn run_serve(args: &ServeArgs) -> Result<()> {
+    crate::serve::serve(&args.dir, args.port, |url| {
+        println!("Serving {} at {url} (Ctrl-C to stop)", args.dir.display());
+    })
+}
+
+/// The films × cast demo (Wikidata, CC0), shipped inside the binary so `starmap demo` works
+/// from anywhere.
+const DEMO_CAST: &[u8] = include_bytes!("../demo/films/film_cast.csv.gz");
+const DEMO_FILMS: &[u8] = include_bytes!("../demo/films/films.csv.gz");
+
+fn run_demo(args: &DemoArgs) -> Result<()> {
+    let tmp = std::env::temp_dir().join(format!("starmap-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+    let cast = tmp.join("film_cast.csv.gz");
+    let films = tmp.join("films.csv.gz");
+    let written = std::fs::write(&cast, DEMO_CAST).and_then(|_| std::fs::write(&films, DEMO_FILMS));
+    let mut argv: Vec<String> = [
+        "starmap", "build", "--interactions", &cast.to_string_lossy(), "--entity-col", "imdb_id", "--context-col", "actor",
+        "--metadata", &films.to_string_lossy(), "--label-col", "title", "--out", &args.out.to_string_lossy(),
+        "--title", "Films × cast",
+        "--description", "17,000 films placed by their shared actors (Wikidata, CC0). Built with Starmap.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Some(t) = args.threads {
+        argv.extend(["--threads".to_string(), t.to_string()]);
+    }
+    if args.quiet {
+        argv.push("--quiet".into());
+    }
+    let result = written.map_err(|e| BuildError::io(&tmp, e)).and_then(|_| {
+        let cli = <Cli as clap::Parser>::try_parse_from(&argv)
+            .map_err(|e| BuildError::Unusable(format!("demo flags: {e}")))?;
+        match cli.command {
+            Command::Build(b) => run_build(&b),
+            _ => unreachable!("the demo always builds"),
+        }
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    result?;
+    if args.no_serve {
+        return Ok(());
+    }
+    run_serve(&ServeArgs { dir: args.out.clone(), port: args.port })
 }
 
 fn set_threads(threads: Option<usize>) {
@@ -41,6 +91,11 @@ fn run_build(args: &BuildArgs) -> Result<()> {
         }
         eprint!("{}", summary(&outcome));
         println!("wrote {}", cfg.out.display());
+        if !args.data_only {
+            println!("look at it:   starmap serve {}", cfg.out.display());
+            println!("embed it (host the folder, then point src at it):");
+            println!("  {}", crate::site::iframe_snippet(&crate::site::example_url(&cfg.out), &cfg.title));
+        }
     }
     Ok(())
 }

@@ -17,6 +17,8 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod quality;
+pub mod serve;
+pub mod site;
 pub mod spectral;
 pub mod table;
 pub mod tsne;
