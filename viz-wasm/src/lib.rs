@@ -2,7 +2,7 @@
 //!
 //! Pure logic (camera, decoding, search, filters, colour-by, URL state, value formatting, hover
 //! picking, the painter over `glow`) builds natively so `cargo test -p starmap-viz` covers it;
-//! only [`web`] (the one JS boundary: DOM, events, fetch) is wasm32-only.
+//! only `web` (the one JS boundary: DOM, events, fetch) is wasm32-only.
 //!
 //! Data flow: `web` fetches the manifest and files → [`data`] decodes them → [`colors`],
 //! [`filter`] and the selection produce one 4-byte attribute per point → [`render`] uploads

@@ -2,7 +2,7 @@
 //! the WebGL2 context, DOM updates and every event listener. Everything it decides is delegated
 //! to the pure modules; every `JsValue` error is turned into text here.
 //!
-//! Listeners are kept as `Closure`s in [`Listeners`] so they can be removed; lists that change
+//! Listeners are kept as `Closure`s in `Listeners` so they can be removed; lists that change
 //! (search results, legend, filters, neighbours) use one delegated listener on their container.
 //! Metadata only ever reaches the page through `textContent`, never as markup.
 
