@@ -16,7 +16,8 @@ fn main() {
         }
     };
     files.sort();
-    let mut code = String::from("/// The released viewer: (file name, bytes).\npub const VIEWER_FILES: &[(&str, &[u8])] = &[\n");
+    let mut code =
+        String::from("/// The released viewer: (file name, bytes).\npub const VIEWER_FILES: &[(&str, &[u8])] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file names in web/release");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test of the project: formatting, lints (native and wasm32), unit and integration tests,
-# the viewer build and the real-browser tests. Installs missing tools first.
+# Every test of the project: formatting, lints (native and wasm32), unit, integration and CLI
+# tests, the freshness of the released viewer bundle, the viewer build (trunk) and the
+# real-browser tests in headless Chromium. Installs missing tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-tools.sh
@@ -10,9 +11,24 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
 step "clippy (native)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
 step "clippy (wasm32)"
 cargo clippy -p starmap-viz -p starmap-format --target wasm32-unknown-unknown --locked -- -D warnings
-step "cargo test"
-cargo test --workspace --locked
+
+step "cargo test (release: the same build serves the browser tests)"
+cargo test --workspace --release --locked
+
+step "released viewer bundle matches the viewer sources"
+want=$(bash web/sources-hash.sh)
+have=$(cat web/release/SOURCES.sha256 2>/dev/null || echo none)
+if [ "$want" != "$have" ]; then
+  echo "web/release was built from other sources than the ones here (hash $have, sources $want)."
+  echo "Run: bash web/release.sh, then commit web/release."
+  exit 1
+fi
+
+step "viewer build and browser tests"
+bash tests/browser/run.sh

@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build a map from an interactions file (and optional metadata).
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// List the nearest entities of QUERY in a built map's embedding.
     Neighbors(NeighborsArgs),
     /// Describe what a built map holds.
@@ -261,7 +261,8 @@ impl BuildArgs {
         }
         put("seed", self.seed.to_string());
         let title = self.title.clone().unwrap_or_else(|| title_from(&self.interactions));
-        let extra_files = if self.data_only { Vec::new() } else { crate::site::viewer_files(&title, &self.description)? };
+        let extra_files =
+            if self.data_only { Vec::new() } else { crate::site::viewer_files(&title, &self.description)? };
 
         Ok(BuildConfig {
             ingest: IngestOptions {
@@ -272,7 +273,11 @@ impl BuildArgs {
                 delimiter: self.delimiter,
                 min_contexts: self.min_contexts,
                 max_context_size: self.max_context_size,
-                weight_transform: if self.weight_col.is_some() { self.weight_transform } else { WeightTransform::Binary },
+                weight_transform: if self.weight_col.is_some() {
+                    self.weight_transform
+                } else {
+                    WeightTransform::Binary
+                },
                 seed: self.seed,
             },
             metadata: self.metadata.as_ref().map(|path| MetadataOptions {
@@ -322,11 +327,46 @@ mod tests {
     #[test]
     fn contract_flags_parse() {
         let cli = parse(&[
-            "build", "--interactions", "Cargo.toml", "--entity-col", "film", "--context-col", "actor",
-            "--weight-col", "w", "--metadata", "Cargo.toml", "--id-col", "id", "--label-col", "title",
-            "--out", "o", "--export-csv", "e.csv", "--min-contexts", "3", "--neighbors", "10", "--dim", "5",
-            "--init", "spectral", "--projection", "tsne", "--umap-neighbors", "50", "--min-dist", "0.3",
-            "--perplexity", "30", "--seed", "9", "--threads", "2", "--quiet",
+            "build",
+            "--interactions",
+            "Cargo.toml",
+            "--entity-col",
+            "film",
+            "--context-col",
+            "actor",
+            "--weight-col",
+            "w",
+            "--metadata",
+            "Cargo.toml",
+            "--id-col",
+            "id",
+            "--label-col",
+            "title",
+            "--out",
+            "o",
+            "--export-csv",
+            "e.csv",
+            "--min-contexts",
+            "3",
+            "--neighbors",
+            "10",
+            "--dim",
+            "5",
+            "--init",
+            "spectral",
+            "--projection",
+            "tsne",
+            "--umap-neighbors",
+            "50",
+            "--min-dist",
+            "0.3",
+            "--perplexity",
+            "30",
+            "--seed",
+            "9",
+            "--threads",
+            "2",
+            "--quiet",
         ])
         .unwrap();
         let Command::Build(b) = cli.command else { panic!() };
@@ -355,6 +395,19 @@ mod tests {
             let msg = b.validate().unwrap_err().to_string();
             assert!(msg.contains(expect), "{msg}");
         }
-        assert!(parse(&["build", "--interactions", "x", "--entity-col", "a", "--context-col", "b", "--out", "o", "--id-col", "i"]).is_err());
+        assert!(parse(&[
+            "build",
+            "--interactions",
+            "x",
+            "--entity-col",
+            "a",
+            "--context-col",
+            "b",
+            "--out",
+            "o",
+            "--id-col",
+            "i"
+        ])
+        .is_err());
     }
 }

@@ -43,10 +43,24 @@ fn run_demo(args: &DemoArgs) -> Result<()> {
     let films = tmp.join("films.csv.gz");
     let written = std::fs::write(&cast, DEMO_CAST).and_then(|_| std::fs::write(&films, DEMO_FILMS));
     let mut argv: Vec<String> = [
-        "starmap", "build", "--interactions", &cast.to_string_lossy(), "--entity-col", "imdb_id", "--context-col", "actor",
-        "--metadata", &films.to_string_lossy(), "--label-col", "title", "--out", &args.out.to_string_lossy(),
-        "--title", "Films × cast",
-        "--description", "17,000 films placed by their shared actors (Wikidata, CC0). Built with Starmap.",
+        "starmap",
+        "build",
+        "--interactions",
+        &cast.to_string_lossy(),
+        "--entity-col",
+        "imdb_id",
+        "--context-col",
+        "actor",
+        "--metadata",
+        &films.to_string_lossy(),
+        "--label-col",
+        "title",
+        "--out",
+        &args.out.to_string_lossy(),
+        "--title",
+        "Films × cast",
+        "--description",
+        "17,000 films placed by their shared actors (Wikidata, CC0). Built with Starmap.",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -240,7 +254,9 @@ impl LoadedMap {
         let labels = self.labels.as_ref()?;
         let q = query.to_lowercase();
         let best = |pred: &dyn Fn(&str) -> bool| {
-            (0..n).filter(|&i| pred(&labels.get(i).to_lowercase())).max_by_key(|&i| (self.popularity[i], std::cmp::Reverse(i)))
+            (0..n)
+                .filter(|&i| pred(&labels.get(i).to_lowercase()))
+                .max_by_key(|&i| (self.popularity[i], std::cmp::Reverse(i)))
         };
         best(&|l| l == q).or_else(|| best(&|l| l.contains(&q)))
     }
@@ -267,20 +283,36 @@ fn run_neighbors(args: &NeighborsArgs) -> Result<()> {
 fn run_inspect(args: &InspectArgs) -> Result<()> {
     let map = load(&args.dir)?;
     let m = &map.manifest;
-    println!("{} — Starmap map, format version {}", if m.title.is_empty() { "(untitled)" } else { &m.title }, m.format_version);
+    println!(
+        "{} — Starmap map, format version {}",
+        if m.title.is_empty() { "(untitled)" } else { &m.title },
+        m.format_version
+    );
     if !m.description.is_empty() {
         println!("{}", m.description);
     }
-    println!("{} entities, {} neighbours each; id column {:?}, label column {:?}", m.entity_count, m.neighbors_k, m.id_column, m.label_column);
+    println!(
+        "{} entities, {} neighbours each; id column {:?}, label column {:?}",
+        m.entity_count, m.neighbors_k, m.id_column, m.label_column
+    );
     let b = &m.bounds;
-    println!("bounds: x {:.3}..{:.3}, y {:.3}..{:.3}; popularity {}..{}", b.min_x, b.max_x, b.min_y, b.max_y, m.popularity_range[0], m.popularity_range[1]);
+    println!(
+        "bounds: x {:.3}..{:.3}, y {:.3}..{:.3}; popularity {}..{}",
+        b.min_x, b.max_x, b.min_y, b.max_y, m.popularity_range[0], m.popularity_range[1]
+    );
     println!("columns:");
     for c in &m.columns {
         let detail = match c.kind {
             ColumnKind::Numeric => format!("{:?}..{:?}", c.min.unwrap_or(f64::NAN), c.max.unwrap_or(f64::NAN)),
             ColumnKind::Categorical | ColumnKind::Tags => {
-                let top: Vec<String> = c.categories.iter().take(5).map(|x| format!("{} ({})", x.value, x.count)).collect();
-                format!("{} values: {}{}", c.categories.len(), top.join(", "), if c.categories.len() > 5 { ", …" } else { "" })
+                let top: Vec<String> =
+                    c.categories.iter().take(5).map(|x| format!("{} ({})", x.value, x.count)).collect();
+                format!(
+                    "{} values: {}{}",
+                    c.categories.len(),
+                    top.join(", "),
+                    if c.categories.len() > 5 { ", …" } else { "" }
+                )
             }
             ColumnKind::Text => String::new(),
         };
@@ -294,7 +326,10 @@ fn run_inspect(args: &InspectArgs) -> Result<()> {
     println!("built by starmap {} with seed {}", bi.builder_version, bi.seed);
     println!("  params: {}", bi.params.iter().map(|(k, v)| format!("--{k} {v}")).collect::<Vec<_>>().join(" "));
     println!("  counts: {}", bi.counts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "));
-    println!("  timings: {}", bi.timings_secs.iter().map(|(k, v)| format!("{k} {v:.2}s")).collect::<Vec<_>>().join(", "));
+    println!(
+        "  timings: {}",
+        bi.timings_secs.iter().map(|(k, v)| format!("{k} {v:.2}s")).collect::<Vec<_>>().join(", ")
+    );
     println!("  peak memory: {}", human_bytes(bi.peak_memory_bytes));
     let q = &bi.quality;
     println!(

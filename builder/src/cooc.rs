@@ -17,7 +17,7 @@ use starmap_format::NO_NEIGHBOR;
 pub enum Similarity {
     /// Cosine of the entities' weighted context vectors: co-occurrence / √(popularity_i ·
     /// popularity_j). Removes the popularity bias of raw counts; the default (see
-    /// ARCHITECTURE.md for the measurements behind the choice).
+    /// docs/CHOICES.md for the measurements behind the choice).
     Cosine,
     /// Cosine with each context down-weighted by ln(e + its size), so that a context holding
     /// hundreds of entities says less about each pair than a small one.
@@ -46,7 +46,11 @@ impl TopNeighbors {
     /// Entity `i`'s neighbours with scores, strongest first.
     pub fn of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
         let row = i * self.k..(i + 1) * self.k;
-        self.indices[row.clone()].iter().copied().zip(self.scores[row].iter().copied()).take_while(|&(j, _)| j != NO_NEIGHBOR)
+        self.indices[row.clone()]
+            .iter()
+            .copied()
+            .zip(self.scores[row].iter().copied())
+            .take_while(|&(j, _)| j != NO_NEIGHBOR)
     }
 
     /// Number of neighbours of entity `i`.

@@ -61,12 +61,18 @@ pub struct Permutation {
 impl Permutation {
     /// Moves row-major rows of `width` values from old to new order.
     pub fn to_new<T: Copy>(&self, rows: &[T], width: usize) -> Vec<T> {
-        self.order.iter().flat_map(|&old| rows[old as usize * width..(old as usize + 1) * width].iter().copied()).collect()
+        self.order
+            .iter()
+            .flat_map(|&old| rows[old as usize * width..(old as usize + 1) * width].iter().copied())
+            .collect()
     }
 
     /// Moves row-major rows of `width` values from new back to old order.
     pub fn to_old<T: Copy>(&self, rows: &[T], width: usize) -> Vec<T> {
-        self.rank.iter().flat_map(|&new| rows[new as usize * width..(new as usize + 1) * width].iter().copied()).collect()
+        self.rank
+            .iter()
+            .flat_map(|&new| rows[new as usize * width..(new as usize + 1) * width].iter().copied())
+            .collect()
     }
 }
 

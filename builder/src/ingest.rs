@@ -302,7 +302,8 @@ mod tests {
 
     #[test]
     fn bad_weights_name_their_cell() {
-        for (w, expect) in [("abc", "expected a number"), ("NaN", "finite"), ("-1", "zero or more"), ("inf", "finite")] {
+        for (w, expect) in [("abc", "expected a number"), ("NaN", "finite"), ("-1", "zero or more"), ("inf", "finite")]
+        {
             let (_d, p) = file(&format!("user,item,w\nu1,a,1\nu2,a,{w}\n"));
             let mut o = opts(p);
             o.weight_col = Some("w".into());
@@ -332,7 +333,8 @@ mod tests {
             o.max_context_size = 10;
             let inter = ingest(&o, &ProgressBar::hidden()).unwrap();
             assert_eq!(inter.stats.contexts_capped, 2);
-            let first: Vec<&str> = inter.ctx_entities[..10].iter().map(|&e| inter.entity_ids[e as usize].as_str()).collect();
+            let first: Vec<&str> =
+                inter.ctx_entities[..10].iter().map(|&e| inter.entity_ids[e as usize].as_str()).collect();
             let mut first: Vec<String> = first.into_iter().map(String::from).collect();
             first.sort();
             first

@@ -27,7 +27,14 @@ pub struct LbfgsParams {
 
 impl Default for LbfgsParams {
     fn default() -> Self {
-        Self { max_iter: 1000, memory: 10, grad_rms_tol: 1e-6, rel_improvement_tol: 1e-6, patience: 10, first_step: 0.1 }
+        Self {
+            max_iter: 1000,
+            memory: 10,
+            grad_rms_tol: 1e-6,
+            rel_improvement_tol: 1e-6,
+            patience: 10,
+            first_step: 0.1,
+        }
     }
 }
 

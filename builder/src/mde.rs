@@ -97,7 +97,7 @@ fn sample_non_edges(graph: &Graph, fraction: f64, seed: u64) -> Vec<(u32, u32)> 
     let target = ((graph.edges.len() as f64 * fraction) as u64).min(possible.saturating_sub(graph.edges.len() as u64));
     let key = |i: u32, j: u32| ((i.min(j) as u64) << 32) | i.max(j) as u64;
     let mut taken: FxHashSet<u64> = graph.edges.iter().map(|&(i, j)| key(i, j)).collect();
-    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x6d64_655f_6e65_67);
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x006d_6465_5f6e_6567);
     let mut out = Vec::with_capacity(target as usize);
     let mut attempts = 0u64;
     while (out.len() as u64) < target && attempts < 20 * target + 100 {
@@ -136,7 +136,14 @@ const CHUNKS: usize = 8;
 /// not averaged, so that gradient magnitudes do not shrink with the size of the graph.
 /// Distances and per-chunk gradients are computed in f32 (half the memory traffic on large
 /// graphs, where random access dominates); sums and the optimiser stay in f64.
-fn distortion(edges: &Edges, dim: usize, attractive: Attractive, x: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
+fn distortion(
+    edges: &Edges,
+    dim: usize,
+    attractive: Attractive,
+    x: &[f64],
+    grad: &mut [f64],
+    scratch: &mut Scratch,
+) -> f64 {
     let m = edges.pairs.len();
     let per_chunk = m.div_ceil(CHUNKS).max(1);
     scratch.x.iter_mut().zip(x).for_each(|(a, &b)| *a = b as f32);
@@ -302,7 +309,11 @@ mod tests {
                     - distortion(&all, 3, att, &xm, &mut grad_scratch, &mut scratch))
                     / (2.0 * h);
                 // f32 arithmetic inside: agreement to about 1e-3 is what it can give.
-                assert!((numeric - grad[k]).abs() < 2e-3 * (1.0 + numeric.abs()), "{att:?} {k}: {numeric} vs {}", grad[k]);
+                assert!(
+                    (numeric - grad[k]).abs() < 2e-3 * (1.0 + numeric.abs()),
+                    "{att:?} {k}: {numeric} vs {}",
+                    grad[k]
+                );
             }
         }
     }

@@ -145,7 +145,11 @@ pub fn read_metadata(opts: &MetadataOptions, entity_ids: &[String], bar: &Progre
         if let Some(first) = seen.insert(h.as_str(), i) {
             return Err(BuildError::input(
                 Location::line(table.path(), 1),
-                format!("the column name {h:?} appears twice (columns {} and {}); names must be unique", first + 1, i + 1),
+                format!(
+                    "the column name {h:?} appears twice (columns {} and {}); names must be unique",
+                    first + 1,
+                    i + 1
+                ),
             ));
         }
     }
@@ -195,7 +199,8 @@ pub fn read_metadata(opts: &MetadataOptions, entity_ids: &[String], bar: &Progre
             stats.empty_columns.push(name.clone());
             continue;
         };
-        let default_label = opts.label_col.is_none() && label_column.is_none() && matches!(values, ColumnValues::Text(_));
+        let default_label =
+            opts.label_col.is_none() && label_column.is_none() && matches!(values, ColumnValues::Text(_));
         if is_label || default_label {
             label_column = Some(columns.len());
         }
@@ -211,7 +216,8 @@ mod tests {
     #[test]
     fn kinds_are_inferred_from_values() {
         let n = 40;
-        let years: Vec<String> = (0..n).map(|i| if i % 10 == 0 { String::new() } else { (1990 + i % 7).to_string() }).collect();
+        let years: Vec<String> =
+            (0..n).map(|i| if i % 10 == 0 { String::new() } else { (1990 + i % 7).to_string() }).collect();
         let refs: Vec<&str> = years.iter().map(String::as_str).collect();
         assert!(matches!(infer_column(&refs), Some(ColumnValues::Numeric(v)) if v[0].is_nan() && v[1] == 1991.0));
 

@@ -131,7 +131,8 @@ fn select_top(top: &cooc::TopNeighbors, keep: &[usize], n_before: usize) -> cooc
     let mut scores = Vec::with_capacity(keep.len() * top.k);
     for &old in keep {
         let row = old * top.k..(old + 1) * top.k;
-        indices.extend(top.indices[row.clone()].iter().map(|&j| if j == NO_NEIGHBOR { j } else { renumber[j as usize] }));
+        indices
+            .extend(top.indices[row.clone()].iter().map(|&j| if j == NO_NEIGHBOR { j } else { renumber[j as usize] }));
         scores.extend_from_slice(&top.scores[row]);
     }
     cooc::TopNeighbors { k: top.k, indices, scores }
@@ -330,7 +331,8 @@ pub fn build(cfg: &BuildConfig, progress: &Progress) -> Result<BuildOutcome> {
         description: cfg.description.clone(),
         build,
     };
-    let encoded = encode_map(&content).map_err(|e| crate::error::BuildError::Map { path: cfg.out.clone(), source: e })?;
+    let encoded =
+        encode_map(&content).map_err(|e| crate::error::BuildError::Map { path: cfg.out.clone(), source: e })?;
 
     let write_start = Instant::now();
     output::write_map_dir(&cfg.out, &encoded, &cfg.extra_files)?;

@@ -46,9 +46,12 @@ impl Progress {
 
     /// A bar counting items (rows, iterations, epochs).
     pub fn items(&self, stage: &str, total: u64, unit: &str) -> ProgressBar {
-        let template = format!("{{prefix:>14.bold}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{elapsed}}, {{eta}} left) {{msg}}");
+        let template =
+            format!("{{prefix:>14.bold}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{elapsed}}, {{eta}} left) {{msg}}");
         let bar = ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
+            ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         bar.set_prefix(stage.to_string());
         self.add(bar)

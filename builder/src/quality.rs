@@ -4,8 +4,8 @@
 //! sample. Reported in the summary and the manifest.
 
 use rand::seq::index::sample;
-use rand_pcg::Pcg64Mcg;
 use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use crate::cooc::TopNeighbors;
@@ -62,7 +62,7 @@ pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, s
     if n < 3 * k + 2 || k == 0 {
         return (1.0, 0);
     }
-    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x7472_7573_74);
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x0074_7275_7374);
     let mut chosen = sample(&mut rng, n, sample_size.min(n)).into_vec();
     chosen.sort_unstable();
     let per_point: Vec<f64> = chosen
@@ -70,7 +70,8 @@ pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, s
         .map(|&i| {
             let hi = high.point(i);
             // Rank of j = number of points strictly closer to i than j in the embedding, + 1.
-            let dist: Vec<f32> = (0..n).map(|j| if j == i { f32::INFINITY } else { sq_dist(hi, high.point(j)) }).collect();
+            let dist: Vec<f32> =
+                (0..n).map(|j| if j == i { f32::INFINITY } else { sq_dist(hi, high.point(j)) }).collect();
             layout_knn.indices_of(i)[..k]
                 .iter()
                 .map(|&j| {
@@ -102,7 +103,12 @@ mod tests {
         assert!((t - 1.0).abs() < 1e-9, "{t}");
         assert_eq!(s, 50);
         // Shuffling the layout ruins it.
-        let shuffled: Vec<f32> = (0..200).flat_map(|i| { let j = (i * 37) % 200; [pts[2 * j], pts[2 * j + 1]] }).collect();
+        let shuffled: Vec<f32> = (0..200)
+            .flat_map(|i| {
+                let j = (i * 37) % 200;
+                [pts[2 * j], pts[2 * j + 1]]
+            })
+            .collect();
         let knn_s = brute_force(&shuffled, 2, 10);
         let (t2, _) = trustworthiness(&high, &knn_s, 50, 1);
         assert!(t2 < 0.8, "{t2}");

@@ -94,9 +94,8 @@ pub fn serve(dir: &Path, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
             dir.display()
         )));
     }
-    let server = Server::http(("127.0.0.1", port)).map_err(|e| {
-        BuildError::Unusable(format!("cannot listen on 127.0.0.1:{port}: {e} (choose another --port)"))
-    })?;
+    let server = Server::http(("127.0.0.1", port))
+        .map_err(|e| BuildError::Unusable(format!("cannot listen on 127.0.0.1:{port}: {e} (choose another --port)")))?;
     let bound = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
     on_ready(&format!("http://127.0.0.1:{bound}/"));
     let server = Arc::new(server);

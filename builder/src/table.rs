@@ -106,8 +106,7 @@ impl TableReader {
         let mut buffered = BufReader::with_capacity(1 << 16, Counting { inner: file, bar: bar.clone() });
         let head = buffered.fill_buf().map_err(|e| BuildError::io(path, e))?;
         let gzip = head.starts_with(&[0x1f, 0x8b]);
-        let source: Box<dyn Read> =
-            if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+        let source: Box<dyn Read> = if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
         let reader = csv::ReaderBuilder::new()
             .delimiter(dialect.delimiter)
             .quoting(dialect.quoting)

@@ -297,7 +297,9 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
         let snap = &snapshot;
         layout.par_chunks_mut(2 * part_nodes).zip(parts.par_iter_mut()).enumerate().for_each(|(p, (own, part))| {
             let base = p * part_nodes;
-            let mut rng = Pcg64Mcg::seed_from_u64(params.seed ^ 0x756d_6170 ^ crate::ingest::mix64(((epoch as u64) << 20) | p as u64));
+            let mut rng = Pcg64Mcg::seed_from_u64(
+                params.seed ^ 0x756d_6170 ^ crate::ingest::mix64(((epoch as u64) << 20) | p as u64),
+            );
             for (local, slot) in part.edges.clone().enumerate() {
                 if part.next_sample[local] > now {
                     continue;
@@ -305,7 +307,11 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
                 let e = keep[slot];
                 let i = graph.heads[e] as usize - base;
                 let j = graph.tails[e] as usize;
-                let (xj, yj) = if j >= base && j - base < part_nodes { (own[2 * (j - base)], own[2 * (j - base) + 1]) } else { (snap[2 * j], snap[2 * j + 1]) };
+                let (xj, yj) = if j >= base && j - base < part_nodes {
+                    (own[2 * (j - base)], own[2 * (j - base) + 1])
+                } else {
+                    (snap[2 * j], snap[2 * j + 1])
+                };
                 let (dx, dy) = (own[2 * i] - xj, own[2 * i + 1] - yj);
                 let d2 = dx * dx + dy * dy;
                 if d2 > 0.0 {
@@ -325,7 +331,11 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
                     if k == i + base {
                         continue;
                     }
-                    let (xk, yk) = if k >= base && k - base < part_nodes { (own[2 * (k - base)], own[2 * (k - base) + 1]) } else { (snap[2 * k], snap[2 * k + 1]) };
+                    let (xk, yk) = if k >= base && k - base < part_nodes {
+                        (own[2 * (k - base)], own[2 * (k - base) + 1])
+                    } else {
+                        (snap[2 * k], snap[2 * k + 1])
+                    };
                     let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
                     let d2 = dx * dx + dy * dy;
                     if d2 <= 0.0 {
@@ -394,7 +404,8 @@ mod tests {
 
     #[test]
     fn memberships_sum_to_log2_k_and_union_is_symmetric() {
-        let pts: Vec<f32> = (0..40).flat_map(|i| [(i % 7) as f32 * 0.3, (i / 7) as f32 * 0.5 + (i as f32) * 0.01]).collect();
+        let pts: Vec<f32> =
+            (0..40).flat_map(|i| [(i % 7) as f32 * 0.3, (i / 7) as f32 * 0.5 + (i as f32) * 0.01]).collect();
         let knn = brute_force(&pts, 2, 8);
         let (rho, sigma) = smooth_knn(knn.distances_of(3), 1.0);
         let sum: f64 = knn.distances_of(3).iter().map(|&d| (-((d as f64 - rho).max(0.0)) / sigma).exp()).sum();
@@ -432,7 +443,8 @@ mod tests {
         };
         let (c0, c1) = (centroid(0..100), centroid(100..200));
         let gap = ((c0.0 - c1.0).powi(2) + (c0.1 - c1.1).powi(2)).sqrt();
-        let spread = (0..100).map(|i| ((y[2 * i] - c0.0).powi(2) + (y[2 * i + 1] - c0.1).powi(2)).sqrt()).sum::<f32>() / 100.0;
+        let spread =
+            (0..100).map(|i| ((y[2 * i] - c0.0).powi(2) + (y[2 * i + 1] - c0.1).powi(2)).sqrt()).sum::<f32>() / 100.0;
         assert!(gap > 2.0 * spread, "gap {gap} spread {spread}");
         assert_eq!(y, project(&emb, &knn, &params, &ProgressBar::hidden()), "not deterministic");
     }

@@ -55,8 +55,16 @@ impl Case {
     fn build(&self, interactions: &Path, extra: &[&str]) -> Output {
         let out = self.out();
         let mut args = vec![
-            "build", "--interactions", interactions.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
-            "--out", out.to_str().unwrap(), "--quiet",
+            "build",
+            "--interactions",
+            interactions.to_str().unwrap(),
+            "--entity-col",
+            "item",
+            "--context-col",
+            "user",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
         ];
         args.extend_from_slice(extra);
         starmap(&args)
@@ -179,15 +187,25 @@ fn metadata_duplicates_and_strangers_are_reported_not_fatal() {
     let m = c.file("m.csv", meta.as_bytes());
     let out = c.out();
     let o = starmap(&[
-        "build", "--interactions", p.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
-        "--metadata", m.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "build",
+        "--interactions",
+        p.to_str().unwrap(),
+        "--entity-col",
+        "item",
+        "--context-col",
+        "user",
+        "--metadata",
+        m.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
     ]);
     let msg = text(&o);
     assert!(o.status.success(), "{msg}");
     assert!(msg.contains("1 metadata rows repeat an earlier id and were ignored (the first row wins)"), "{msg}");
     assert!(msg.contains("\"i3\" on lines 5 and 32"), "{msg}");
     assert!(msg.contains("1 ids not on the map (ignored)"), "{msg}");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["build"]["counts"]["metadata_duplicate_ids"], 1);
     assert_eq!(manifest["label_column"], "name");
 }
@@ -227,7 +245,8 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     let out = text(&o);
     assert!(o.status.success(), "{out}");
     // i0 is in group 0 (items i0..i9): its neighbours should be too.
-    let same_group = out.lines().skip(1).filter(|l| l.split_whitespace().nth(1).is_some_and(|id| id.len() == 2)).count();
+    let same_group =
+        out.lines().skip(1).filter(|l| l.split_whitespace().nth(1).is_some_and(|id| id.len() == 2)).count();
     assert!(same_group >= 4, "{out}");
     let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "nothing-like-this"]);
     assert_eq!(o.status.code(), Some(2));
@@ -266,9 +285,26 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
     for (threads, projection) in [("1", "umap"), ("2", "umap"), ("1", "tsne"), ("2", "tsne")] {
         let out = c.dir.path().join(format!("map-{threads}-{projection}"));
         let o = starmap(&[
-            "build", "--interactions", p.to_str().unwrap(), "--entity-col", "item", "--context-col", "user",
-            "--weight-col", "plays", "--out", out.to_str().unwrap(), "--threads", threads, "--projection",
-            projection, "--perplexity", "5", "--seed", "42", "--quiet",
+            "build",
+            "--interactions",
+            p.to_str().unwrap(),
+            "--entity-col",
+            "item",
+            "--context-col",
+            "user",
+            "--weight-col",
+            "plays",
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--projection",
+            projection,
+            "--perplexity",
+            "5",
+            "--seed",
+            "42",
+            "--quiet",
         ]);
         assert!(o.status.success(), "{}", text(&o));
         outputs.push(build_output(&out));

@@ -105,7 +105,8 @@ pub fn generate(cfg: &PlantedConfig) -> Planted {
     while rows.len() < cfg.interactions {
         let size = rng.random_range(cfg.mean_context_size / 2..=cfg.mean_context_size * 3 / 2).max(2);
         let first = rng.random_range(0..cfg.clusters);
-        let second = if rng.random::<f64>() < cfg.two_cluster_share { rng.random_range(0..cfg.clusters) } else { first };
+        let second =
+            if rng.random::<f64>() < cfg.two_cluster_share { rng.random_range(0..cfg.clusters) } else { first };
         members.clear();
         for _ in 0..size {
             let e = if rng.random::<f64>() < cfg.noise {

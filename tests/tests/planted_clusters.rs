@@ -23,8 +23,18 @@ fn build(dir: &Path, extra: &[&str]) -> Manifest {
     p.write_metadata(&meta).unwrap();
     let out = dir.join("map");
     let mut args: Vec<String> = [
-        "starmap", "build", "--interactions", inter.to_str().unwrap(), "--entity-col", "entity",
-        "--context-col", "context", "--metadata", meta.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "starmap",
+        "build",
+        "--interactions",
+        inter.to_str().unwrap(),
+        "--entity-col",
+        "entity",
+        "--context-col",
+        "context",
+        "--metadata",
+        meta.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
         "--quiet",
     ]
     .iter()
@@ -43,10 +53,8 @@ fn cluster_agreement(dir: &Path, m: &Manifest) -> (f64, f64) {
     let points = FileReader::parse(&points, FILE_POINTS).unwrap();
     let q = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, n).unwrap();
     let b = m.bounds;
-    let xy: Vec<f32> = q
-        .chunks(2)
-        .flat_map(|p| [dequantize(p[0], b.min_x, b.max_x), dequantize(p[1], b.min_y, b.max_y)])
-        .collect();
+    let xy: Vec<f32> =
+        q.chunks(2).flat_map(|p| [dequantize(p[0], b.min_x, b.max_x), dequantize(p[1], b.min_y, b.max_y)]).collect();
     let col = m.column_index("cluster").expect("cluster column") as u32;
     let meta = std::fs::read(dir.join("map").join(FILE_METADATA)).unwrap();
     let meta = FileReader::parse(&meta, FILE_METADATA).unwrap();

@@ -46,10 +46,9 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
     if !o.status.success() {
         return Err(format!("{} failed: {}", case.name, String::from_utf8_lossy(&o.stderr)));
     }
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?,
-    )
-    .map_err(|e| format!("manifest: {e}"))?;
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?)
+            .map_err(|e| format!("manifest: {e}"))?;
     let b = &manifest["build"];
     let mut stages: Vec<(String, f64)> = b["timings_secs"]
         .as_object()
@@ -89,14 +88,22 @@ fn main() {
     if film_cast.is_file() {
         cases.push(Case {
             name: "films × cast".into(),
-            args: ["--interactions", film_cast.to_str().unwrap_or_default(), "--entity-col", "imdb_id", "--context-col", "actor"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            args: [
+                "--interactions",
+                film_cast.to_str().unwrap_or_default(),
+                "--entity-col",
+                "imdb_id",
+                "--context-col",
+                "actor",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         });
     }
     for spec in sizes.split(',').filter(|s| !s.is_empty()) {
-        let Some((e, i)) = spec.split_once(':').and_then(|(e, i)| Some((e.parse::<usize>().ok()?, i.parse::<usize>().ok()?)))
+        let Some((e, i)) =
+            spec.split_once(':').and_then(|(e, i)| Some((e.parse::<usize>().ok()?, i.parse::<usize>().ok()?)))
         else {
             eprintln!("bad size {spec:?}: expected ENTITIES:INTERACTIONS");
             std::process::exit(2);
@@ -112,10 +119,17 @@ fn main() {
         }
         cases.push(Case {
             name: format!("planted {e} / {i}"),
-            args: ["--interactions", path.to_str().unwrap_or_default(), "--entity-col", "entity", "--context-col", "context"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            args: [
+                "--interactions",
+                path.to_str().unwrap_or_default(),
+                "--entity-col",
+                "entity",
+                "--context-col",
+                "context",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         });
     }
 
