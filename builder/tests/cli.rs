@@ -313,3 +313,19 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
     assert_eq!(outputs[2], outputs[3], "t-SNE maps differ between 1 and 2 threads");
     assert!(outputs[0].len() >= 5);
 }
+
+#[test]
+fn inspect_checks_every_file() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    let o = c.build(&p, &["--data-only"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let ok = starmap(&["inspect", c.out().to_str().unwrap()]);
+    assert!(ok.status.success() && text(&ok).contains("all sections decoded"), "{}", text(&ok));
+    let points = c.out().join("points.bin");
+    let bytes = std::fs::read(&points).unwrap();
+    std::fs::write(&points, &bytes[..bytes.len() - 10]).unwrap();
+    let bad = starmap(&["inspect", c.out().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(text(&bad).contains("points.bin") && text(&bad).contains("truncated"), "{}", text(&bad));
+}
