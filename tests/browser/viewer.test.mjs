@@ -58,6 +58,50 @@ describe('viewer on the films map', () => {
     await page.close();
   });
 
+  it('reports load progress, handles HiDPI, idles without redrawing', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 2 });
+    await page.goto(`${base}/`);
+    await waitState(page, 'ready');
+    const manifest = await page.evaluate(() => fetch('manifest.json').then((r) => r.json()));
+    const total = manifest.files.reduce((s, f) => s + f.bytes, 0);
+    assert.equal(Number(await data(page, 'loadedBytes')), total, 'progress counts every byte');
+    assert.equal(await page.locator('#loading').isVisible(), false);
+    const size = await page.evaluate(() => [document.getElementById('map').width, document.getElementById('map').height]);
+    assert.deepEqual(size, [1800, 1200], 'drawing buffer at device pixels');
+    const before = Number(await data(page, 'frames'));
+    await page.waitForTimeout(1000);
+    assert.equal(Number(await data(page, 'frames')), before, 'no frames while idle');
+    await page.close();
+  });
+
+  it('filters and colour-by re-upload attributes only, never positions', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    // Count buffer uploads by usage: positions are STATIC_DRAW, attributes DYNAMIC_DRAW.
+    await page.addInitScript(() => {
+      window.__uploads = { static: 0, dynamic: 0 };
+      const orig = WebGL2RenderingContext.prototype.bufferData;
+      WebGL2RenderingContext.prototype.bufferData = function (target, data, usage, ...rest) {
+        if (usage === this.STATIC_DRAW) window.__uploads.static++;
+        if (usage === this.DYNAMIC_DRAW) window.__uploads.dynamic++;
+        return orig.call(this, target, data, usage, ...rest);
+      };
+    });
+    await page.goto(`${base}/`);
+    await waitState(page, 'ready');
+    const at = await page.evaluate(() => ({ ...window.__uploads }));
+    assert.equal(at.static, 1, 'positions uploaded once');
+    await afterFrame(page, () => page.selectOption('#color-by', { label: 'genre' }));
+    await afterFrame(page, () => page.click('#reset-filters'));
+    await page.locator('#filters summary', { hasText: 'genre' }).click();
+    await afterFrame(page, () =>
+      page.locator('#filters details', { has: page.locator('summary', { hasText: 'genre' }) }).locator('button[data-action=none]').click(),
+    );
+    const after = await page.evaluate(() => ({ ...window.__uploads }));
+    assert.equal(after.static, 1, 'no position re-upload');
+    assert.ok(after.dynamic > at.dynamic, 'attributes re-uploaded');
+    await page.close();
+  });
+
   it('lists a typed title first; Enter opens its details and neighbours', async () => {
     const page = await open(browser, `${base}/`);
     await page.keyboard.press('/');
