@@ -182,8 +182,9 @@ pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
     FuzzyGraph { heads, tails, weights }
 }
 
-/// ln x for x > 0 with the same short series as [`fast_pow`] (relative error below 1e-6);
-/// libm's `logf` is a call per edge in the embedding's repulsion.
+/// ln x for x > 0 (absolute error below 1e-6 · (1 + |ln x|)): ln x = e·ln 2 + ln m with
+/// m in [√½, √2) and ln m = 2 atanh((m − 1)/(m + 1)) by a short series. libm's `logf` is a
+/// call, and one is needed per edge in the embedding's repulsion and per UMAP update.
 pub fn fast_ln(x: f32) -> f32 {
     if x <= 0.0 {
         return f32::NEG_INFINITY;
@@ -206,21 +207,9 @@ pub fn fast_pow(x: f32, p: f32) -> f32 {
     if x <= 0.0 {
         return 0.0;
     }
-    // log2 x = e + log2 m, m in [√½, √2): ln m = 2 atanh t with t = (m − 1)/(m + 1), |t| < 0.172.
-    let bits = x.to_bits();
-    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
-    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
-    if m > std::f32::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    let t = (m - 1.0) / (m + 1.0);
-    let t2 = t * t;
-    let ln_m = 2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0))));
-    let y = p * (e as f32 + ln_m * std::f32::consts::LOG2_E);
-    // 2^y = 2^i · e^(f ln 2), f in [−½, ½].
-    let y = y.clamp(-126.0, 126.0);
-    // Round to nearest by truncating a positive number (f32::round is a libm call).
+    let y = (p * fast_ln(x) * std::f32::consts::LOG2_E).clamp(-126.0, 126.0);
+    // 2^y = 2^i · e^(f ln 2), f in [−½, ½]; rounded by truncating a positive number
+    // (f32::round is a libm call).
     let i = (y + 127.5) as i32 - 127;
     let f = (y - i as f32) * std::f32::consts::LN_2;
     let poly = 1.0 + f * (1.0 + f * (0.5 + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0)))));

@@ -50,7 +50,16 @@ export async function afterFrame(page, action) {
  * counts pixels clearly above the background.
  */
 export async function mapPixels(page) {
-  const png = await mapSnapshot(page);
+  const { bright, total } = await pixelStats(page, await mapSnapshot(page));
+  return { bright, total };
+}
+
+/**
+ * Counts pixels of a base64 PNG, decoded by the browser: `bright` are clearly above the map's
+ * background (11, 15, 26) — dimmed points stay dark; `blue` are blue-dominant, as the default
+ * point colour is and white text or a white host page are not.
+ */
+export function pixelStats(page, png) {
   return page.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
@@ -59,11 +68,12 @@ export async function mapPixels(page) {
     ctx.drawImage(bmp, 0, 0);
     const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
     let bright = 0;
+    let blue = 0;
     for (let i = 0; i < d.length; i += 4) {
-      // Background is (11, 15, 26); dimmed points stay dark, drawn ones are clearly brighter.
       if (Math.max(d[i], d[i + 1], d[i + 2]) > 70) bright++;
+      if (d[i + 2] > 120 && d[i + 2] > d[i] + 30) blue++;
     }
-    return { bright, total: d.length / 4 };
+    return { bright, blue, total: d.length / 4 };
   }, png);
 }
 

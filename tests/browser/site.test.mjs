@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { serve } from './server.mjs';
 import { launch } from './browser.mjs';
-import { open } from './helpers.mjs';
+import { open, pixelStats } from './helpers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -61,21 +61,9 @@ async function frameReady(frame) {
   if (state === 'error') throw new Error(await frame.evaluate(() => document.getElementById('error').textContent));
 }
 
-/** Bright pixels in a screenshot of `locator` (an iframe element or the canvas). */
+/** Point-coloured pixels in a screenshot of `locator` (an iframe element or the canvas). */
 async function brightPixels(page, locator) {
-  const png = (await locator.screenshot()).toString('base64');
-  return page.evaluate(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = c.getContext('2d');
-    ctx.drawImage(bmp, 0, 0);
-    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    let bright = 0;
-    // Points are blue-ish and bright; the page chrome is white or near-black text on white.
-    for (let i = 0; i < d.length; i += 4) if (d[i + 2] > 120 && d[i + 2] > d[i] + 30) bright++;
-    return bright;
-  }, png);
+  return (await pixelStats(page, (await locator.screenshot()).toString('base64'))).blue;
 }
 
 describe('the site written by starmap build', () => {
