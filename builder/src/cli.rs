@@ -232,7 +232,7 @@ impl BuildArgs {
         }
         let mut params = BTreeMap::new();
         let mut put = |k: &str, v: String| {
-            params.insert(k.to_string(), v);
+            params.insert(k.to_string(), starmap_format::ParamValue::Text(v));
         };
         put("entity-col", self.entity_col.clone());
         put("context-col", self.context_col.clone());
@@ -374,7 +374,7 @@ mod tests {
         assert_eq!((cfg.neighbors, cfg.mde.dim, cfg.seed), (10, 5, 9));
         assert_eq!(cfg.mde.init, Init::Spectral);
         assert_eq!(cfg.projection, Projection::Tsne);
-        assert_eq!(cfg.params["perplexity"], "30");
+        assert_eq!(cfg.params["perplexity"], starmap_format::ParamValue::Text("30".into()));
         assert!(parse(&["neighbors", "--map", "m", "-k", "5", "Heat"]).is_ok());
         assert!(parse(&["inspect", "m"]).is_ok());
         assert!(parse(&["serve", "m", "--port", "0"]).is_ok());

@@ -4,10 +4,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use starmap_format::{
-    decode_neighbors, decode_popularity, decode_text, ColumnKind, FileReader, Manifest, SectionKind, TextColumn,
-    FILE_LABELS, FILE_MANIFEST, FILE_NEIGHBORS, FILE_POINTS,
-};
+use starmap_format::read::{self, Map, ReadError};
+use starmap_format::{ColumnKind, FILE_MANIFEST};
 
 use crate::cli::{BuildArgs, Cli, Command, DemoArgs, InspectArgs, NeighborsArgs, ServeArgs};
 use crate::error::{BuildError, Result};
@@ -175,143 +173,75 @@ pub fn summary(outcome: &BuildOutcome) -> String {
     s
 }
 
-/// A built map read back: the manifest and the files the commands need.
-struct LoadedMap {
-    manifest: Manifest,
-    ids: TextColumn,
-    labels: Option<TextColumn>,
-    popularity: Vec<u32>,
-    neighbors: starmap_format::Neighbors,
-}
-
 fn read(dir: &Path, name: &str) -> Result<Vec<u8>> {
     let path = dir.join(name);
     std::fs::read(&path).map_err(|e| BuildError::io(&path, e))
 }
 
-fn map_err(dir: &Path, name: &str) -> impl Fn(starmap_format::FormatError) -> BuildError {
-    let path = dir.join(name);
-    move |source| BuildError::Map { path: path.clone(), source }
+/// Reads a built map through the format's one decoder: every listed file, every check.
+fn load(dir: &Path) -> Result<Map> {
+    let map_err = |source: ReadError| BuildError::MapRead { dir: dir.to_path_buf(), source };
+    let manifest = read::parse_manifest(&read(dir, FILE_MANIFEST)?).map_err(map_err)?;
+    let mut files = std::collections::BTreeMap::new();
+    for f in &manifest.files {
+        files.insert(f.name.clone(), read(dir, &f.name)?);
+    }
+    Map::decode(manifest, |name| {
+        files.remove(name).ok_or_else(|| ReadError::Format {
+            file: name.to_string(),
+            error: starmap_format::FormatError::MissingSection(format!("{name} is not listed in the manifest")),
+        })
+    })
+    .map_err(map_err)
 }
 
-fn load_manifest(dir: &Path) -> Result<Manifest> {
-    let bytes = read(dir, FILE_MANIFEST)?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-        map_err(dir, FILE_MANIFEST)(starmap_format::FormatError::Corrupt(format!("not a valid manifest: {e}")))
-    })?;
-    manifest.validate().map_err(map_err(dir, FILE_MANIFEST))?;
-    Ok(manifest)
+fn display_name(map: &Map, i: usize) -> String {
+    match &map.labels.label {
+        Some(l) if !l.get(i).is_empty() => format!("{} ({})", l.get(i), map.labels.ids.get(i)),
+        _ => map.labels.ids.get(i).to_string(),
+    }
 }
 
-fn load(dir: &Path) -> Result<LoadedMap> {
-    let manifest = load_manifest(dir)?;
-    let n = manifest.entity_count as usize;
-    let labels_bytes = read(dir, FILE_LABELS)?;
-    let labels_file = FileReader::parse(&labels_bytes, FILE_LABELS).map_err(map_err(dir, FILE_LABELS))?;
-    let ids = labels_file
-        .find(SectionKind::Ids, None)
-        .and_then(|s| decode_text(s.bytes, n))
-        .map_err(map_err(dir, FILE_LABELS))?;
-    let labels = match manifest.label_column.as_deref().and_then(|l| manifest.column_index(l)) {
-        Some(col) => Some(
-            labels_file
-                .find(SectionKind::Text, Some(col as u32))
-                .and_then(|s| decode_text(s.bytes, n))
-                .map_err(map_err(dir, FILE_LABELS))?,
-        ),
-        None => None,
+/// An exact id, else an exact label (case-insensitive), else the most popular label
+/// containing the query.
+fn find(map: &Map, query: &str) -> Option<usize> {
+    let n = map.len();
+    if let Some(i) = (0..n).find(|&i| map.labels.ids.get(i) == query) {
+        return Some(i);
+    }
+    let labels = map.labels.label.as_ref()?;
+    let q = query.to_lowercase();
+    let best = |pred: &dyn Fn(&str) -> bool| {
+        (0..n)
+            .filter(|&i| pred(&labels.get(i).to_lowercase()))
+            .max_by_key(|&i| (map.points.popularity[i], std::cmp::Reverse(i)))
     };
-    let points_bytes = read(dir, FILE_POINTS)?;
-    let points = FileReader::parse(&points_bytes, FILE_POINTS).map_err(map_err(dir, FILE_POINTS))?;
-    let popularity = points
-        .find(SectionKind::Popularity, None)
-        .and_then(|s| decode_popularity(s.bytes, n))
-        .map_err(map_err(dir, FILE_POINTS))?;
-    let nb_bytes = read(dir, FILE_NEIGHBORS)?;
-    let nb_file = FileReader::parse(&nb_bytes, FILE_NEIGHBORS).map_err(map_err(dir, FILE_NEIGHBORS))?;
-    let neighbors = nb_file
-        .find(SectionKind::Neighbors, None)
-        .and_then(|s| decode_neighbors(s.bytes, n))
-        .map_err(map_err(dir, FILE_NEIGHBORS))?;
-    Ok(LoadedMap { manifest, ids, labels, popularity, neighbors })
-}
-
-impl LoadedMap {
-    fn name(&self, i: usize) -> String {
-        match &self.labels {
-            Some(l) if !l.get(i).is_empty() => format!("{} ({})", l.get(i), self.ids.get(i)),
-            _ => self.ids.get(i).to_string(),
-        }
-    }
-
-    /// An exact id, else an exact label (case-insensitive), else the most popular label
-    /// containing the query.
-    fn find(&self, query: &str) -> Option<usize> {
-        let n = self.manifest.entity_count as usize;
-        if let Some(i) = (0..n).find(|&i| self.ids.get(i) == query) {
-            return Some(i);
-        }
-        let labels = self.labels.as_ref()?;
-        let q = query.to_lowercase();
-        let best = |pred: &dyn Fn(&str) -> bool| {
-            (0..n)
-                .filter(|&i| pred(&labels.get(i).to_lowercase()))
-                .max_by_key(|&i| (self.popularity[i], std::cmp::Reverse(i)))
-        };
-        best(&|l| l == q).or_else(|| best(&|l| l.contains(&q)))
-    }
+    best(&|l| l == q).or_else(|| best(&|l| l.contains(&q)))
 }
 
 fn run_neighbors(args: &NeighborsArgs) -> Result<()> {
     let map = load(&args.map)?;
-    let i = map.find(&args.query).ok_or_else(|| {
+    let i = find(&map, &args.query).ok_or_else(|| {
         BuildError::Unusable(format!("no entity in {} has the id or name {:?}", args.map.display(), args.query))
     })?;
-    if args.k > map.neighbors.k {
+    let neighbors = map.neighbors.as_ref().ok_or_else(|| {
+        BuildError::Unusable(format!("{} stores no neighbours (no neighbors.bin)", args.map.display()))
+    })?;
+    if args.k > neighbors.k {
         return Err(BuildError::Unusable(format!(
             "-k {} asks for more neighbours than the map stores ({} per entity)",
-            args.k, map.neighbors.k
+            args.k, neighbors.k
         )));
     }
-    println!("{} — seen in {} contexts", map.name(i), map.popularity[i]);
-    for (rank, j) in map.neighbors.of(i).take(args.k).enumerate() {
-        println!("{:>3}. {}", rank + 1, map.name(j as usize));
-    }
-    Ok(())
-}
-
-/// Reads every file the manifest lists and decodes every section: what the viewer will do.
-fn verify_files(dir: &Path, m: &Manifest) -> Result<()> {
-    let n = m.entity_count as usize;
-    for f in &m.files {
-        let bytes = read(dir, &f.name)?;
-        if bytes.len() as u64 != f.bytes {
-            return Err(map_err(dir, &f.name)(starmap_format::FormatError::Truncated {
-                what: format!("{} (the manifest lists {} bytes)", f.name, f.bytes),
-                needed: f.bytes as usize,
-                available: bytes.len(),
-            }));
-        }
-        let file = FileReader::parse(&bytes, &f.name).map_err(map_err(dir, &f.name))?;
-        for section in file.sections() {
-            let checked = match section.kind {
-                SectionKind::Positions => starmap_format::decode_positions(section.bytes, n).map(drop),
-                SectionKind::Popularity => decode_popularity(section.bytes, n).map(drop),
-                SectionKind::Neighbors => decode_neighbors(section.bytes, n).map(drop),
-                SectionKind::Ids | SectionKind::Text => decode_text(section.bytes, n).map(drop),
-                SectionKind::Numeric => starmap_format::decode_numeric(section.bytes, n).map(drop),
-                SectionKind::Categorical => starmap_format::decode_categorical(section.bytes, n).map(drop),
-                SectionKind::Tags => starmap_format::decode_tags(section.bytes, n).map(drop),
-            };
-            checked.map_err(map_err(dir, &f.name))?;
-        }
+    println!("{} — seen in {} contexts", display_name(&map, i), map.points.popularity[i]);
+    for (rank, j) in neighbors.of(i).take(args.k).enumerate() {
+        println!("{:>3}. {}", rank + 1, display_name(&map, j as usize));
     }
     Ok(())
 }
 
 fn run_inspect(args: &InspectArgs) -> Result<()> {
     let map = load(&args.dir)?;
-    verify_files(&args.dir, &map.manifest)?;
     let m = &map.manifest;
     println!(
         "{} — Starmap map, format version {}",

@@ -69,6 +69,14 @@ pub enum BuildError {
         source: std::io::Error,
     },
     /// An existing map could not be read.
+    #[error("{dir}: {source}")]
+    MapRead {
+        /// The map folder.
+        dir: PathBuf,
+        /// What the map reader found.
+        source: starmap_format::ReadError,
+    },
+    /// A map could not be encoded.
     #[error("{path}: {source}")]
     Map {
         /// The file.
@@ -93,7 +101,7 @@ impl BuildError {
     /// the flags, 1 for environment failures.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Input { .. } | Self::Unusable(_) | Self::Map { .. } => 2,
+            Self::Input { .. } | Self::Unusable(_) | Self::Map { .. } | Self::MapRead { .. } => 2,
             Self::Io { .. } => 1,
         }
     }

@@ -69,7 +69,7 @@ pub struct BuildConfig {
     /// Page description.
     pub description: String,
     /// Parameters as the user gave or defaulted them, for the manifest.
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<String, starmap_format::ParamValue>,
     /// Extra files written beside the map (the viewer site).
     pub extra_files: Vec<(String, Vec<u8>)>,
 }

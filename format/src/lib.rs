@@ -2,24 +2,37 @@
 //! viewer reads. One definition serves both sides, so a round trip is tested here and a change
 //! to the layout cannot reach only one of them. Pure Rust, no I/O: builds for wasm32 too.
 //!
+//! - writing: [`encode_map`] lays out a [`MapContent`] as a manifest and binary files;
+//! - reading: [`read`] is the one decoder (the viewer, `starmap inspect` and `starmap
+//!   neighbors` all use it), with every check a reader needs;
+//! - finding entities: [`search`] (ranked name search) and [`lookup`] (ids, pasted lists), so
+//!   the command line matches names the way the viewer does.
+//!
 //! The layout is specified in `docs/FORMAT.md`; this crate is its executable form.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod container;
 mod error;
+pub mod lookup;
 mod manifest;
 mod map;
 mod quantize;
+pub mod read;
+pub mod search;
 mod sections;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use container::{FileReader, FileWriter, Section, SectionKind, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN};
 pub use error::FormatError;
 pub use manifest::{
-    Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, Manifest, Quality, FILE_LABELS, FILE_MANIFEST,
-    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+    Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, Manifest, ParamValue, Quality, FILE_LABELS,
+    FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
 };
 pub use map::{encode_map, ColumnData, ColumnValues, EncodedMap, MapContent};
 pub use quantize::{dequantize, quantize, QUANT_MAX};
+pub use read::{Column, Labels, Map, Points, ReadError};
 pub use sections::{
     decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions, decode_tags,
     decode_text, encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions,

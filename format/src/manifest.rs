@@ -126,8 +126,9 @@ pub struct BuildInfo {
     pub builder_version: String,
     /// The random seed.
     pub seed: u64,
-    /// Every build parameter, as given or defaulted, by flag name.
-    pub params: BTreeMap<String, String>,
+    /// Every build parameter, as given or defaulted, by flag name (`"min-dist": 0.25`). The
+    /// builder writes and reads them as its typed parameters; other readers see plain values.
+    pub params: BTreeMap<String, ParamValue>,
     /// Counts seen along the way (rows read, entities dropped, …).
     pub counts: BTreeMap<String, u64>,
     /// Wall-clock seconds per stage. The only part of a map that differs between identical builds.
@@ -137,6 +138,31 @@ pub struct BuildInfo {
     pub peak_memory_bytes: u64,
     /// How well the 2D layout keeps the relationships it was built from.
     pub quality: Quality,
+}
+
+/// One build parameter's value, as JSON holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A switch.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number with a fraction.
+    Float(f64),
+    /// Anything else (names, paths, choices).
+    Text(String),
+}
+
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Int(i) => write!(f, "{i}"),
+            ParamValue::Float(x) => write!(f, "{x}"),
+            ParamValue::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 /// Layout quality figures.
@@ -177,6 +203,17 @@ impl Manifest {
                 return Err(FormatError::MissingSection(format!("manifest lists no {name}")));
             }
         }
+        if let Some(label) = &self.label_column {
+            match self.column_index(label).map(|i| &self.columns[i]) {
+                None => return Err(FormatError::Corrupt(format!("label column {label:?} is not among the columns"))),
+                Some(c) if c.kind != ColumnKind::Text || c.file != FILE_LABELS => {
+                    return Err(FormatError::Corrupt(format!(
+                        "label column {label:?} must be a text column stored in {FILE_LABELS}"
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
         Ok(())
     }
 
@@ -207,20 +244,42 @@ mod tests {
             neighbors_k: 10,
             id_column: "id".into(),
             label_column: Some("title".into()),
-            columns: vec![ColumnInfo {
-                name: "genre".into(),
-                kind: ColumnKind::Tags,
-                file: FILE_METADATA.into(),
-                missing: 0,
-                min: None,
-                max: None,
-                categories: vec![CategoryInfo { value: "Drama".into(), count: 2 }],
-            }],
+            columns: vec![
+                ColumnInfo {
+                    name: "title".into(),
+                    kind: ColumnKind::Text,
+                    file: FILE_LABELS.into(),
+                    missing: 0,
+                    min: None,
+                    max: None,
+                    categories: Vec::new(),
+                },
+                ColumnInfo {
+                    name: "genre".into(),
+                    kind: ColumnKind::Tags,
+                    file: FILE_METADATA.into(),
+                    missing: 0,
+                    min: None,
+                    max: None,
+                    categories: vec![CategoryInfo { value: "Drama".into(), count: 2 }],
+                },
+            ],
             files: [FILE_POINTS, FILE_LABELS, FILE_METADATA]
                 .iter()
                 .map(|n| FileRef { name: n.to_string(), bytes: 8 })
                 .collect(),
-            build: BuildInfo::default(),
+            build: BuildInfo {
+                params: [
+                    ("dim", ParamValue::Int(4)),
+                    ("min-dist", ParamValue::Float(0.25)),
+                    ("similarity", ParamValue::Text("cosine-damped".into())),
+                    ("quiet", ParamValue::Bool(false)),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+                ..BuildInfo::default()
+            },
         }
     }
 
@@ -230,6 +289,12 @@ mod tests {
         m.validate().unwrap();
         let json = serde_json::to_string_pretty(&m).unwrap();
         assert!(json.contains("\"kind\": \"tags\""));
+        assert!(json.contains("\"min-dist\": 0.25") && json.contains("\"dim\": 4"), "{json}");
+        // Maps written before parameters were typed hold every value as a string.
+        let old: BuildInfo =
+            serde_json::from_str(r#"{"builder_version":"0.1.0","seed":0,"params":{"dim":"4"},"counts":{},"timings_secs":{},"quality":{"knn_recall_at_10":0,"knn_recall_at_10_random":0,"trustworthiness":0,"sample_size":0}}"#)
+                .unwrap();
+        assert_eq!(old.params["dim"], ParamValue::Text("4".into()));
         let back: Manifest = serde_json::from_str(&json).unwrap();
         assert_eq!(back, m);
     }
@@ -252,6 +317,12 @@ mod tests {
         assert!(m.validate().is_err());
         let mut m = manifest();
         m.files.retain(|f| f.name != FILE_POINTS);
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.label_column = Some("genre".into());
+        assert!(m.validate().is_err(), "a label must be a text column in labels.bin");
+        let mut m = manifest();
+        m.label_column = Some("nope".into());
         assert!(m.validate().is_err());
     }
 }

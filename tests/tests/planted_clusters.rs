@@ -100,5 +100,5 @@ fn ids_and_labels_round_trip_through_the_map() {
     let ids = decode_text(labels.find(SectionKind::Ids, None).unwrap().bytes, m.entity_count as usize).unwrap();
     assert!(ids.iter().all(|id| id.starts_with('e')));
     assert_eq!(m.id_column, "entity");
-    assert_eq!(m.build.params["dim"], "3");
+    assert_eq!(m.build.params["dim"].to_string(), "3");
 }

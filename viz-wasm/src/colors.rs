@@ -7,8 +7,8 @@
 
 use starmap_format::{ColumnKind, Manifest};
 
-use crate::data::Column;
 use crate::fmtval::format_number;
+use starmap_format::Column;
 
 /// Key of entities without a value.
 pub const MISSING_KEY: u8 = 255;
@@ -211,7 +211,7 @@ pub fn coloring(m: &Manifest, col: Option<usize>, data: Option<&Column>, n: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{decode_metadata, tests::sample};
+    use starmap_format::{read::decode_metadata, testing::sample};
 
     fn column(name: &str) -> (Manifest, usize, Column) {
         let e = sample();

@@ -5,8 +5,8 @@
 
 use starmap_format::{ColumnKind, Manifest};
 
-use crate::data::Column;
 use crate::urlstate::FilterSpec;
+use starmap_format::Column;
 
 /// The filter on one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,7 +221,7 @@ impl Filters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{decode_metadata, tests::sample};
+    use starmap_format::{read::decode_metadata, testing::sample};
 
     fn setup() -> (Manifest, Vec<Option<Column>>) {
         let e = sample();

@@ -2,7 +2,7 @@
 //! they help (votes, dollars — not years), at most three decimals, tags joined by commas, and a
 //! dash for missing values.
 
-use crate::data::Column;
+use starmap_format::Column;
 
 /// Shown for a missing value.
 pub const MISSING: &str = "—";

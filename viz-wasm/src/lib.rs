@@ -15,7 +15,6 @@ pub mod data;
 pub mod filter;
 pub mod fmtval;
 pub mod render;
-pub mod search;
 pub mod spatial;
 pub mod urlstate;
 

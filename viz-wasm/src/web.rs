@@ -23,13 +23,15 @@ use web_sys::{
 
 use crate::camera::{Camera, Flight, View};
 use crate::colors::{coloring, wants_log, Coloring, Legend};
-use crate::data::{self, Column, IdIndex, Labels, LoadError, Points};
+use crate::data::{self, LoadError};
 use crate::filter::{ColumnFilter, Filters};
 use crate::fmtval::{format_number, format_value};
 use crate::render::{self, DrawMode, FrameParams, Painter};
-use crate::search::SearchIndex;
 use crate::spatial::PointIndex;
 use crate::urlstate::UrlState;
+use starmap_format::lookup::{self, IdIndex};
+use starmap_format::read::{self as map_read, Column, Labels, Points};
+use starmap_format::search::SearchIndex;
 
 /// Background colour (matches the page's CSS).
 const CLEAR: [f32; 3] = [0.043, 0.059, 0.102];
@@ -1092,7 +1094,7 @@ impl App {
     }
 
     fn apply_highlight_text(&mut self, text: &str) {
-        let tokens = data::split_list(text);
+        let tokens = lookup::split_list(text);
         if tokens.is_empty() {
             self.highlight = None;
             set_text(&self.ui.highlight_status, "");
@@ -1100,7 +1102,7 @@ impl App {
             return;
         }
         let (Some(labels), Some(ids)) = (&self.labels, &self.ids) else { return };
-        let (found, missing) = data::resolve_tokens(&tokens, labels, ids);
+        let (found, missing) = lookup::resolve_tokens(&tokens, labels, ids);
         let mut set = vec![false; self.n()];
         for &e in &found {
             set[e as usize] = true;
@@ -1544,7 +1546,7 @@ async fn run() -> Result<(), String> {
             match name.as_str() {
                 FILE_POINTS => {
                     set_body_data("tPoints", &format!("{:.1}", now_ms()));
-                    let points = Points::decode(&m, &bytes).map_err(|e| e.to_string())?;
+                    let points = Points::decode(&m, &bytes).map_err(|e| LoadError::from(e).to_string())?;
                     a.install_points(points);
                     set_body_data("tInstalled", &format!("{:.1}", now_ms()));
                 }
@@ -1556,7 +1558,7 @@ async fn run() -> Result<(), String> {
                     a.install_labels(labels);
                 }
                 FILE_METADATA => {
-                    let cols = data::decode_metadata(&m, &bytes).map_err(|e| e.to_string())?;
+                    let cols = map_read::decode_metadata(&m, &bytes).map_err(|e| e.to_string())?;
                     for (i, c) in cols {
                         a.columns[i] = Some(c);
                     }
@@ -1567,7 +1569,7 @@ async fn run() -> Result<(), String> {
                     a.render_details();
                 }
                 _ => {
-                    a.neighbors = Some(data::decode_neighbors_file(&m, &bytes).map_err(|e| e.to_string())?);
+                    a.neighbors = Some(map_read::decode_neighbors_file(&m, &bytes).map_err(|e| e.to_string())?);
                     a.render_details();
                 }
             }
@@ -1606,23 +1608,24 @@ async fn load_manifest(url: &str, request: js_sys::Promise) -> Result<Manifest, 
     let net = |reason: String| LoadError::Network { url: url.to_string(), reason };
     let text = JsFuture::from(resp.text().map_err(|e| net(js_text(&e)))?).await.map_err(|e| net(js_text(&e)))?;
     let text = text.as_string().unwrap_or_default();
-    let value = js_sys::JSON::parse(&text).map_err(|e| LoadError::Manifest(js_text(&e)))?;
-    let manifest: Manifest = serde_wasm_bindgen::from_value(value).map_err(|e| LoadError::Manifest(e.to_string()))?;
-    data::check_manifest(&manifest)?;
+    let bad = |reason: String| LoadError::Read(starmap_format::ReadError::Manifest(reason));
+    let value = js_sys::JSON::parse(&text).map_err(|e| bad(js_text(&e)))?;
+    let manifest: Manifest = serde_wasm_bindgen::from_value(value).map_err(|e| bad(e.to_string()))?;
+    map_read::check_manifest(&manifest)?;
     Ok(manifest)
 }
 
 impl App {
     fn install_points(&mut self, points: Points) {
         let m = &self.manifest;
-        self.order = points.draw_order();
+        self.order = data::draw_order(&points);
         self.rank_of = vec![0; points.len()];
         for (rank, &e) in self.order.iter().enumerate() {
             self.rank_of[e as usize] = rank as u32;
         }
         self.xy_draw =
             self.order.iter().flat_map(|&e| [points.xy[2 * e as usize], points.xy[2 * e as usize + 1]]).collect();
-        self.size_keys = points.size_keys(m);
+        self.size_keys = data::size_keys(&points, m);
         self.world = (0..points.len())
             .map(|i| {
                 let w = points.world(m, i);

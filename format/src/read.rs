@@ -1,0 +1,465 @@
+//! Reading a map back: the one decoder every reader uses (the viewer as files arrive, `starmap
+//! inspect` and `starmap neighbors` from disk), with one set of checks. A file is accepted only
+//! when its size matches the manifest, its container parses, it describes the manifest's entity
+//! count, every section names a column of this file, and every section it needs decodes. A
+//! truncated or corrupt file becomes a [`ReadError`] that says what to do, never a panic.
+
+use crate::{
+    decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions, decode_tags,
+    decode_text, dequantize, Categorical, ColumnKind, FileReader, FormatError, Manifest, Neighbors, SectionKind, Tags,
+    TextColumn, FILE_LABELS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE,
+};
+
+/// Why a map could not be read, phrased for the person who has to fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// The manifest is not valid JSON of the expected shape.
+    #[error("The map's manifest.json is invalid: {0}")]
+    Manifest(String),
+    /// A file is shorter than the manifest says: an interrupted upload or download.
+    #[error(
+        "{file} is truncated: the manifest lists {expected} bytes but only {got} arrived. Re-upload the map folder."
+    )]
+    Truncated {
+        /// File name.
+        file: String,
+        /// Bytes the manifest lists.
+        expected: u64,
+        /// Bytes present.
+        got: u64,
+    },
+    /// A file is longer than the manifest says: files from two different builds.
+    #[error("{file} has {got} bytes but the manifest lists {expected}: the files come from different builds.")]
+    Oversized {
+        /// File name.
+        file: String,
+        /// Bytes the manifest lists.
+        expected: u64,
+        /// Bytes present.
+        got: u64,
+    },
+    /// A file's content is invalid.
+    #[error("{file} is not a valid map file: {error}")]
+    Format {
+        /// File name.
+        file: String,
+        /// What the format reader found.
+        error: FormatError,
+    },
+}
+
+impl ReadError {
+    fn format(file: &str) -> impl Fn(FormatError) -> ReadError + '_ {
+        move |error| ReadError::Format { file: file.to_string(), error }
+    }
+}
+
+/// Checks a manifest: format name and version, and the consistency every reader relies on.
+pub fn check_manifest(m: &Manifest) -> Result<(), ReadError> {
+    m.validate().map_err(ReadError::format(FILE_MANIFEST))
+}
+
+/// Parses and checks `manifest.json`.
+#[cfg(feature = "json")]
+pub fn parse_manifest(json: &[u8]) -> Result<Manifest, ReadError> {
+    // The version first, so a manifest from another format version is named as such even when
+    // its shape changed too.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format_version: Option<u16>,
+    }
+    if let Ok(Head { format_version: Some(v) }) = serde_json::from_slice::<Head>(json) {
+        if v != crate::FORMAT_VERSION {
+            return Err(ReadError::format(FILE_MANIFEST)(FormatError::UnsupportedVersion {
+                found: v,
+                supported: crate::FORMAT_VERSION,
+            }));
+        }
+    }
+    let m: Manifest = serde_json::from_slice(json).map_err(|e| ReadError::Manifest(e.to_string()))?;
+    check_manifest(&m)?;
+    Ok(m)
+}
+
+/// Opens one of the map's binary files: checks its size against the manifest, its container,
+/// its entity count, and that every section belongs to a column stored in this file.
+pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileReader<'a>, ReadError> {
+    if let Some(listed) = m.file(file) {
+        let got = bytes.len() as u64;
+        if got < listed.bytes {
+            return Err(ReadError::Truncated { file: file.to_string(), expected: listed.bytes, got });
+        }
+        if got > listed.bytes {
+            return Err(ReadError::Oversized { file: file.to_string(), expected: listed.bytes, got });
+        }
+    }
+    let err = ReadError::format(file);
+    let reader = FileReader::parse(bytes, file).map_err(&err)?;
+    if reader.entity_count() != m.entity_count {
+        return Err(err(FormatError::Corrupt(format!(
+            "it holds {} entities but the manifest says {}",
+            reader.entity_count(),
+            m.entity_count
+        ))));
+    }
+    for s in reader.sections() {
+        if let Some(c) = s.column {
+            let owner = m.columns.get(c as usize).map(|info| info.file.as_str());
+            if owner != Some(file) {
+                return Err(err(FormatError::Corrupt(format!(
+                    "a {:?} section names column {c}, which the manifest does not place in this file",
+                    s.kind
+                ))));
+            }
+        }
+    }
+    Ok(reader)
+}
+
+/// Positions and popularity: what drawing needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Points {
+    /// Quantised positions, `x, y` per entity.
+    pub xy: Vec<u16>,
+    /// Contexts per entity.
+    pub popularity: Vec<u32>,
+}
+
+impl Points {
+    /// Decodes `points.bin`.
+    pub fn decode(m: &Manifest, bytes: &[u8]) -> Result<Self, ReadError> {
+        let n = m.entity_count as usize;
+        let r = open_file(m, FILE_POINTS, bytes)?;
+        let err = ReadError::format(FILE_POINTS);
+        let xy = decode_positions(r.find(SectionKind::Positions, None).map_err(&err)?.bytes, n).map_err(&err)?;
+        let popularity =
+            decode_popularity(r.find(SectionKind::Popularity, None).map_err(&err)?.bytes, n).map_err(&err)?;
+        Ok(Self { xy, popularity })
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.popularity.len()
+    }
+
+    /// Whether there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.popularity.is_empty()
+    }
+
+    /// Layout position of entity `i`, in the manifest's bounds.
+    pub fn world(&self, m: &Manifest, i: usize) -> [f64; 2] {
+        let b = &m.bounds;
+        [dequantize(self.xy[2 * i], b.min_x, b.max_x) as f64, dequantize(self.xy[2 * i + 1], b.min_y, b.max_y) as f64]
+    }
+}
+
+/// A decoded metadata column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// NaN for missing.
+    Numeric(Vec<f32>),
+    /// One category per entity.
+    Categorical(Categorical),
+    /// Several categories per entity.
+    Tags(Tags),
+    /// Free text.
+    Text(TextColumn),
+}
+
+impl Column {
+    /// The category codes of entity `i` (categorical and tags columns; empty otherwise or when
+    /// missing).
+    pub fn codes_of(&self, i: usize) -> &[u16] {
+        match self {
+            Column::Categorical(c) if c.codes[i] != MISSING_CODE => std::slice::from_ref(&c.codes[i]),
+            Column::Tags(t) => t.of(i),
+            _ => &[],
+        }
+    }
+}
+
+/// Ids and display names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    /// Entity ids.
+    pub ids: TextColumn,
+    /// The label column, when the map has one.
+    pub label: Option<TextColumn>,
+}
+
+impl Labels {
+    /// Decodes `labels.bin`. Also returns the columns stored there (the label column), with
+    /// their manifest indices, so they can be shown among the metadata.
+    pub fn decode(m: &Manifest, bytes: &[u8]) -> Result<(Self, Vec<(usize, Column)>), ReadError> {
+        let n = m.entity_count as usize;
+        let r = open_file(m, FILE_LABELS, bytes)?;
+        let err = ReadError::format(FILE_LABELS);
+        let ids = decode_text(r.find(SectionKind::Ids, None).map_err(&err)?.bytes, n).map_err(&err)?;
+        let columns = decode_columns(m, FILE_LABELS, &r)?;
+        let label_idx = m.label_column.as_ref().and_then(|l| m.column_index(l));
+        let label = columns.iter().find(|(i, _)| Some(*i) == label_idx).and_then(|(_, c)| match c {
+            Column::Text(t) => Some(t.clone()),
+            _ => None,
+        });
+        if label_idx.is_some() && label.is_none() {
+            return Err(err(FormatError::MissingSection("the label column's text section".into())));
+        }
+        Ok((Self { ids, label }, columns))
+    }
+
+    /// Display name of entity `i`: the label, or the id when the label is missing.
+    pub fn name(&self, i: usize) -> &str {
+        match &self.label {
+            Some(l) if !l.get(i).is_empty() => l.get(i),
+            _ => self.ids.get(i),
+        }
+    }
+}
+
+/// Decodes the sections of every manifest column stored in `file`.
+fn decode_columns(m: &Manifest, file: &str, r: &FileReader<'_>) -> Result<Vec<(usize, Column)>, ReadError> {
+    let n = m.entity_count as usize;
+    let err = ReadError::format(file);
+    let mut out = Vec::new();
+    for (i, c) in m.columns.iter().enumerate().filter(|(_, c)| c.file == file) {
+        let col = Some(i as u32);
+        let column = match c.kind {
+            ColumnKind::Numeric => Column::Numeric(
+                decode_numeric(r.find(SectionKind::Numeric, col).map_err(&err)?.bytes, n).map_err(&err)?,
+            ),
+            ColumnKind::Categorical => Column::Categorical(
+                decode_categorical(r.find(SectionKind::Categorical, col).map_err(&err)?.bytes, n).map_err(&err)?,
+            ),
+            ColumnKind::Tags => {
+                Column::Tags(decode_tags(r.find(SectionKind::Tags, col).map_err(&err)?.bytes, n).map_err(&err)?)
+            }
+            ColumnKind::Text => {
+                Column::Text(decode_text(r.find(SectionKind::Text, col).map_err(&err)?.bytes, n).map_err(&err)?)
+            }
+        };
+        out.push((i, column));
+    }
+    Ok(out)
+}
+
+/// Decodes `metadata.bin`: every column the manifest places there.
+pub fn decode_metadata(m: &Manifest, bytes: &[u8]) -> Result<Vec<(usize, Column)>, ReadError> {
+    let r = open_file(m, FILE_METADATA, bytes)?;
+    decode_columns(m, FILE_METADATA, &r)
+}
+
+/// Decodes `neighbors.bin`, checking it stores as many neighbours as the manifest says.
+pub fn decode_neighbors_file(m: &Manifest, bytes: &[u8]) -> Result<Neighbors, ReadError> {
+    let r = open_file(m, FILE_NEIGHBORS, bytes)?;
+    let err = ReadError::format(FILE_NEIGHBORS);
+    let nb = decode_neighbors(r.find(SectionKind::Neighbors, None).map_err(&err)?.bytes, m.entity_count as usize)
+        .map_err(&err)?;
+    if nb.k != m.neighbors_k as usize {
+        return Err(err(FormatError::Corrupt(format!(
+            "it stores {} neighbours per entity but the manifest says {}",
+            nb.k, m.neighbors_k
+        ))));
+    }
+    Ok(nb)
+}
+
+/// A whole map, every file decoded and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Map {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Positions and popularity.
+    pub points: Points,
+    /// Ids and display names.
+    pub labels: Labels,
+    /// Every metadata column, in manifest order.
+    pub columns: Vec<Column>,
+    /// Neighbours in the embedding, when the map lists `neighbors.bin`.
+    pub neighbors: Option<Neighbors>,
+}
+
+impl Map {
+    /// Decodes every file the manifest lists, read through `read(name)`. Errors of `read` (a
+    /// missing file, say) pass through as they are.
+    pub fn decode<E: From<ReadError>>(
+        manifest: Manifest,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, E>,
+    ) -> Result<Self, E> {
+        check_manifest(&manifest)?;
+        let points = Points::decode(&manifest, &read(FILE_POINTS)?)?;
+        let (labels, label_columns) = Labels::decode(&manifest, &read(FILE_LABELS)?)?;
+        let mut columns: Vec<Option<Column>> = vec![None; manifest.columns.len()];
+        for (i, c) in label_columns {
+            columns[i] = Some(c);
+        }
+        if manifest.file(FILE_METADATA).is_some() {
+            for (i, c) in decode_metadata(&manifest, &read(FILE_METADATA)?)? {
+                columns[i] = Some(c);
+            }
+        }
+        let neighbors = match manifest.file(FILE_NEIGHBORS) {
+            Some(_) => Some(decode_neighbors_file(&manifest, &read(FILE_NEIGHBORS)?)?),
+            None => None,
+        };
+        // `check_manifest` saw every column placed in a listed file, and each file decoded all
+        // of its columns, so none is missing here.
+        let columns = columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.ok_or_else(|| {
+                    let info = &manifest.columns[i];
+                    ReadError::format(&info.file)(FormatError::MissingSection(format!("column {:?}", info.name)))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { manifest, points, labels, columns, neighbors })
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.manifest.entity_count as usize
+    }
+
+    /// Whether the map has no entities.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::sample;
+    use crate::{EncodedMap, FORMAT_VERSION};
+
+    fn file<'a>(e: &'a EncodedMap, name: &str) -> &'a [u8] {
+        &e.files.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    fn decode_all(e: &EncodedMap) -> Result<Map, ReadError> {
+        Map::decode(e.manifest.clone(), |name| Ok::<_, ReadError>(file(e, name).to_vec()))
+    }
+
+    #[test]
+    fn decodes_every_file() {
+        let e = sample();
+        let m = &e.manifest;
+        check_manifest(m).unwrap();
+        let p = Points::decode(m, file(&e, FILE_POINTS)).unwrap();
+        assert_eq!(p.len(), 4);
+        let w = p.world(m, 1);
+        assert!((w[0] - 1.0).abs() < 1e-3 && (w[1] - 2.0).abs() < 1e-3);
+        let (labels, cols) = Labels::decode(m, file(&e, FILE_LABELS)).unwrap();
+        assert_eq!(labels.name(0), "Alpha");
+        assert_eq!(labels.name(2), "c", "missing label falls back to the id");
+        assert_eq!(cols.len(), 1);
+        let meta = decode_metadata(m, file(&e, FILE_METADATA)).unwrap();
+        assert_eq!(meta.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(meta[0].1.codes_of(3), &[] as &[u16]);
+        assert_eq!(meta[2].1.codes_of(0), &[0, 1]);
+        let nb = decode_neighbors_file(m, file(&e, FILE_NEIGHBORS)).unwrap();
+        assert_eq!(nb.of(3).collect::<Vec<_>>(), vec![0]);
+
+        let map = decode_all(&e).unwrap();
+        assert_eq!(map.len(), 4);
+        assert_eq!(map.columns.len(), 4);
+        assert!(matches!(map.columns[2], Column::Numeric(_)));
+        assert_eq!(map.labels.name(3), "Délta");
+        assert!(map.neighbors.is_some());
+    }
+
+    #[test]
+    fn truncated_files_are_reported_with_sizes() {
+        let e = sample();
+        let bytes = file(&e, FILE_POINTS);
+        let err = Points::decode(&e.manifest, &bytes[..bytes.len() - 5]).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("points.bin is truncated") && msg.contains(&bytes.len().to_string()), "{msg}");
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        let msg = Points::decode(&e.manifest, &longer).unwrap_err().to_string();
+        assert!(msg.contains("different builds"), "{msg}");
+        // Every cut of every file is an error, never a panic.
+        for name in [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS] {
+            let bytes = file(&e, name);
+            let mut m = e.manifest.clone();
+            for cut in 0..bytes.len() {
+                // Pretend the manifest agrees, so the container checks themselves are exercised.
+                m.files.iter_mut().find(|f| f.name == name).unwrap().bytes = cut as u64;
+                let part = &bytes[..cut];
+                let r = match name {
+                    FILE_POINTS => Points::decode(&m, part).map(|_| ()),
+                    FILE_LABELS => Labels::decode(&m, part).map(|_| ()),
+                    FILE_METADATA => decode_metadata(&m, part).map(|_| ()),
+                    _ => decode_neighbors_file(&m, part).map(|_| ()),
+                };
+                assert!(r.is_err(), "{name} cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn corrupt_and_foreign_inputs_are_errors() {
+        let e = sample();
+        let m = &e.manifest;
+        let mut bytes = file(&e, FILE_POINTS).to_vec();
+        bytes[4] = 2; // version 2
+        let msg = Points::decode(m, &bytes).unwrap_err().to_string();
+        assert!(msg.contains("version 2") && msg.contains("version 1"), "{msg}");
+        let mut bytes = file(&e, FILE_POINTS).to_vec();
+        bytes[0] = b'X';
+        assert!(matches!(Points::decode(m, &bytes), Err(ReadError::Format { .. })));
+        let html = b"<!doctype html><html>404 not found</html>".to_vec();
+        let mut m2 = m.clone();
+        m2.files.iter_mut().find(|f| f.name == FILE_POINTS).unwrap().bytes = html.len() as u64;
+        assert!(Points::decode(&m2, &html).unwrap_err().to_string().contains("not a Starmap file"));
+        // A file from a map with another entity count.
+        let mut m3 = m.clone();
+        m3.entity_count = 5;
+        assert!(Points::decode(&m3, file(&e, FILE_POINTS)).unwrap_err().to_string().contains('5'));
+        let mut m4 = m.clone();
+        m4.format_version = 7;
+        assert!(check_manifest(&m4).unwrap_err().to_string().contains("version 7"));
+        let mut m5 = m.clone();
+        m5.label_column = Some("nope".into());
+        assert!(check_manifest(&m5).is_err());
+        // A neighbour file whose k disagrees with the manifest.
+        let mut m6 = m.clone();
+        m6.neighbors_k = 3;
+        assert!(decode_neighbors_file(&m6, file(&e, FILE_NEIGHBORS)).unwrap_err().to_string().contains('3'));
+        // A column moved to another file by the manifest: its section is no longer expected here.
+        let mut m7 = m.clone();
+        m7.columns[1].file = FILE_LABELS.into();
+        assert!(decode_metadata(&m7, file(&e, FILE_METADATA)).is_err());
+        // Random bytes of the right size never panic.
+        let mut seed = 12345u32;
+        for _ in 0..200 {
+            let mut junk = file(&e, FILE_METADATA).to_vec();
+            for b in junk.iter_mut().skip(16) {
+                seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+                if seed >> 28 == 0 {
+                    *b = (seed >> 8) as u8;
+                }
+            }
+            let _ = decode_metadata(m, &junk);
+        }
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn manifests_parse_with_their_version_named_first() {
+        let e = sample();
+        let json = serde_json::to_vec(&e.manifest).unwrap();
+        assert_eq!(parse_manifest(&json).unwrap(), e.manifest);
+        let future = String::from_utf8(json).unwrap().replace(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":2,\"layouts\":{\"renamed\":true}",
+        );
+        let msg = parse_manifest(future.as_bytes()).unwrap_err().to_string();
+        assert!(msg.contains("version 2") && msg.contains("version 1"), "{msg}");
+        assert!(matches!(parse_manifest(b"{\"format\":"), Err(ReadError::Manifest(_))));
+        assert!(matches!(parse_manifest(b"<!doctype html>"), Err(ReadError::Manifest(_))));
+    }
+}
