@@ -26,10 +26,16 @@ step "trunk build (viewer bundle)"
 ls -l web/dist
 
 step "films map (starmap build) and test maps (synth_map)"
-cargo build --release --locked -p starmap-builder -p starmap-tests
+# STARMAP_BIN_DIR: use starmap and synth_map built elsewhere (a folder holding both).
+if [ -n "${STARMAP_BIN_DIR:-}" ]; then
+  BIN=$STARMAP_BIN_DIR
+else
+  cargo build --release --locked -p starmap-builder -p starmap-tests
+  BIN=$TARGET/release
+fi
 rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version}
 mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
-"$TARGET/release/starmap" build \
+"$BIN/starmap" build \
   --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
   --metadata builder/demo/films/films.csv.gz --id-col imdb_id --label-col title --title "Films × cast" \
   --out "$OUT/films" --data-only
@@ -37,8 +43,8 @@ cp web/dist/* "$OUT/site/"
 cp "$OUT"/films/* "$OUT/site/"
 # The published site: `starmap demo` writes the films map with the viewer bundle embedded in the
 # binary (web/release), as users get it (tests/browser/site.test.mjs).
-"$TARGET/release/starmap" demo --out "$OUT/films-site" --no-serve --quiet
-"$TARGET/release/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
+"$BIN/starmap" demo --out "$OUT/films-site" --no-serve --quiet
+"$BIN/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
 # A truncated upload: points.bin cut short, the manifest as written.
 cp "$OUT"/films/* "$OUT/truncated/"
 head -c 5000 "$OUT/films/points.bin" > "$OUT/truncated/points.bin"
