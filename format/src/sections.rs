@@ -18,6 +18,15 @@ fn need(what: &str, bytes: &[u8], needed: usize) -> Result<(), FormatError> {
     }
 }
 
+/// `start + count × each` bytes, or an error when that overflows `usize` (a corrupt count on a
+/// 32-bit target such as wasm32, where it would otherwise wrap and pass the length check).
+fn span(what: &str, start: usize, count: usize, each: usize) -> Result<usize, FormatError> {
+    count
+        .checked_mul(each)
+        .and_then(|b| b.checked_add(start))
+        .ok_or_else(|| FormatError::Corrupt(format!("{what}: {count} items of {each} bytes cannot fit in memory")))
+}
+
 fn u32s(bytes: &[u8], at: usize, count: usize) -> Vec<u32> {
     (0..count).map(|i| read_u32(bytes, at + 4 * i)).collect()
 }
@@ -37,7 +46,7 @@ pub fn encode_positions(xy: &[u16]) -> Vec<u8> {
 
 /// Decodes `n` interleaved quantised positions.
 pub fn decode_positions(bytes: &[u8], n: usize) -> Result<Vec<u16>, FormatError> {
-    need("positions", bytes, n * 4)?;
+    need("positions", bytes, span("positions", 0, n, 4)?)?;
     Ok(u16s(bytes, 0, 2 * n))
 }
 
@@ -48,7 +57,7 @@ pub fn encode_popularity(pop: &[u32]) -> Vec<u8> {
 
 /// Decodes `n` popularity counts.
 pub fn decode_popularity(bytes: &[u8], n: usize) -> Result<Vec<u32>, FormatError> {
-    need("popularity", bytes, n * 4)?;
+    need("popularity", bytes, span("popularity", 0, n, 4)?)?;
     Ok(u32s(bytes, 0, n))
 }
 
@@ -59,7 +68,7 @@ pub fn encode_numeric(values: &[f32]) -> Vec<u8> {
 
 /// Decodes `n` numeric values.
 pub fn decode_numeric(bytes: &[u8], n: usize) -> Result<Vec<f32>, FormatError> {
-    need("numeric column", bytes, n * 4)?;
+    need("numeric column", bytes, span("numeric column", 0, n, 4)?)?;
     Ok((0..n).map(|i| f32::from_bits(read_u32(bytes, 4 * i))).collect())
 }
 
@@ -94,7 +103,7 @@ pub fn decode_neighbors(bytes: &[u8], n: usize) -> Result<Neighbors, FormatError
     if k > 4096 {
         return Err(FormatError::Corrupt(format!("neighbour count {k} is implausible")));
     }
-    need("neighbour lists", bytes, 4 + n * k * 4)?;
+    need("neighbour lists", bytes, span("neighbour lists", 4, n, k * 4)?)?;
     let indices = u32s(bytes, 4, n * k);
     if let Some(bad) = indices.iter().find(|&&j| j != NO_NEIGHBOR && j as usize >= n) {
         return Err(FormatError::Corrupt(format!("neighbour index {bad} is not below the entity count {n}")));
@@ -152,14 +161,15 @@ fn encode_strings(out: &mut Vec<u8>, col: &TextColumn) {
 /// Reads `count` strings stored as offsets + UTF-8 at `at`; returns the column and the aligned
 /// end position.
 fn decode_strings(bytes: &[u8], at: usize, count: usize, what: &str) -> Result<(TextColumn, usize), FormatError> {
-    let offsets_end = at + (count + 1) * 4;
+    // count + 1 offsets; `at` lies inside `bytes`, so `at + 4` cannot overflow.
+    let offsets_end = span(what, at + 4, count, 4)?;
     need(what, bytes, offsets_end)?;
     let offsets = u32s(bytes, at, count + 1);
     if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
         return Err(FormatError::Corrupt(format!("{what}: string offsets are not increasing")));
     }
     let text_len = offsets[count] as usize;
-    need(what, bytes, offsets_end + text_len)?;
+    need(what, bytes, span(what, offsets_end, text_len, 1)?)?;
     let text = std::str::from_utf8(&bytes[offsets_end..offsets_end + text_len])
         .map_err(|e| FormatError::Corrupt(format!("{what}: invalid UTF-8 ({e})")))?;
     if let Some(bad) = offsets.iter().find(|&&o| !text.is_char_boundary(o as usize)) {
@@ -224,7 +234,7 @@ pub fn encode_categorical(col: &Categorical) -> Vec<u8> {
 pub fn decode_categorical(bytes: &[u8], n: usize) -> Result<Categorical, FormatError> {
     let what = "categorical column";
     let (categories, at) = decode_dictionary(bytes, what)?;
-    need(what, bytes, at + 2 * n)?;
+    need(what, bytes, span(what, at, n, 2)?)?;
     let codes = u16s(bytes, at, n);
     check_codes(&codes, categories.len(), what)?;
     Ok(Categorical { categories, codes })
@@ -261,14 +271,14 @@ pub fn encode_tags(col: &Tags) -> Vec<u8> {
 pub fn decode_tags(bytes: &[u8], n: usize) -> Result<Tags, FormatError> {
     let what = "tags column";
     let (categories, at) = decode_dictionary(bytes, what)?;
-    need(what, bytes, at + 4 * (n + 1))?;
+    let codes_at = span(what, at + 4, n, 4)?;
+    need(what, bytes, codes_at)?;
     let offsets = u32s(bytes, at, n + 1);
     if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
         return Err(FormatError::Corrupt(format!("{what}: list offsets are not increasing")));
     }
-    let codes_at = at + 4 * (n + 1);
     let m = offsets[n] as usize;
-    need(what, bytes, codes_at + 2 * m)?;
+    need(what, bytes, span(what, codes_at, m, 2)?)?;
     let codes = u16s(bytes, codes_at, m);
     check_codes(&codes, categories.len(), what)?;
     Ok(Tags { categories, offsets, codes })
@@ -321,6 +331,14 @@ mod tests {
         let ok = decode_neighbors(&encode_neighbors(2, &[1, NO_NEIGHBOR, 0, 1]), 2).unwrap();
         assert_eq!(ok.of(0).collect::<Vec<_>>(), vec![1]);
         assert_eq!(ok.of(1).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn sizes_that_overflow_are_corrupt_not_wrapped() {
+        // On wasm32 a u32 count times 4 overflows usize; the check must refuse, not wrap.
+        assert!(matches!(span("x", 8, usize::MAX / 2, 4), Err(FormatError::Corrupt(_))));
+        assert!(matches!(span("x", usize::MAX, 1, 1), Err(FormatError::Corrupt(_))));
+        assert_eq!(span("x", 8, 3, 4), Ok(20));
     }
 
     #[test]
