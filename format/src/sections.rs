@@ -158,16 +158,23 @@ fn encode_strings(out: &mut Vec<u8>, col: &TextColumn) {
     pad4(out);
 }
 
+/// Reads the `count + 1` offsets at `at` that split a concatenation into `count` items;
+/// returns them and where they end. They must start at 0 and never decrease.
+fn read_offsets(bytes: &[u8], at: usize, count: usize, what: &str) -> Result<(Vec<u32>, usize), FormatError> {
+    // `at` lies inside `bytes`, so `at + 4` cannot overflow.
+    let end = span(what, at + 4, count, 4)?;
+    need(what, bytes, end)?;
+    let offsets = u32s(bytes, at, count + 1);
+    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
+        return Err(FormatError::Corrupt(format!("{what}: offsets are not increasing")));
+    }
+    Ok((offsets, end))
+}
+
 /// Reads `count` strings stored as offsets + UTF-8 at `at`; returns the column and the aligned
 /// end position.
 fn decode_strings(bytes: &[u8], at: usize, count: usize, what: &str) -> Result<(TextColumn, usize), FormatError> {
-    // count + 1 offsets; `at` lies inside `bytes`, so `at + 4` cannot overflow.
-    let offsets_end = span(what, at + 4, count, 4)?;
-    need(what, bytes, offsets_end)?;
-    let offsets = u32s(bytes, at, count + 1);
-    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
-        return Err(FormatError::Corrupt(format!("{what}: string offsets are not increasing")));
-    }
+    let (offsets, offsets_end) = read_offsets(bytes, at, count, what)?;
     let text_len = offsets[count] as usize;
     need(what, bytes, span(what, offsets_end, text_len, 1)?)?;
     let text = std::str::from_utf8(&bytes[offsets_end..offsets_end + text_len])
@@ -271,12 +278,7 @@ pub fn encode_tags(col: &Tags) -> Vec<u8> {
 pub fn decode_tags(bytes: &[u8], n: usize) -> Result<Tags, FormatError> {
     let what = "tags column";
     let (categories, at) = decode_dictionary(bytes, what)?;
-    let codes_at = span(what, at + 4, n, 4)?;
-    need(what, bytes, codes_at)?;
-    let offsets = u32s(bytes, at, n + 1);
-    if offsets[0] != 0 || offsets.windows(2).any(|w| w[0] > w[1]) {
-        return Err(FormatError::Corrupt(format!("{what}: list offsets are not increasing")));
-    }
+    let (offsets, codes_at) = read_offsets(bytes, at, n, what)?;
     let m = offsets[n] as usize;
     need(what, bytes, span(what, codes_at, m, 2)?)?;
     let codes = u16s(bytes, codes_at, m);
