@@ -17,6 +17,9 @@ pub const VERTEX_SHADER: &str = include_str!("../../shaders/points.vert.glsl");
 pub const FRAGMENT_SHADER: &str = include_str!("../../shaders/points.frag.glsl");
 const PRELUDE: &str = "#version 300 es\nprecision highp float;\nprecision highp int;\n";
 
+/// Background colour (matches the page's CSS).
+pub const BACKGROUND: [f32; 3] = [0.043, 0.059, 0.102];
+
 /// Flag: the selected entity.
 pub const FLAG_SELECTED: u8 = 1;
 /// Flag: fails an active filter (dimmed).

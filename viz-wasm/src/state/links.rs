@@ -1,0 +1,97 @@
+//! The URL as the viewer's memory: state out to the hash (pushed for selection, colour and
+//! filters; replaced for the view and search text), and a link's state in, applied as far as
+//! the loaded files allow, the rest once they arrive.
+
+use super::command::{Changes, UrlWrite};
+use super::url::{link_from_view, view_from_link, Pending};
+use super::viewer::Viewer;
+use crate::filter::Filters;
+use crate::urlstate::UrlState;
+
+impl Viewer {
+    /// The state a link would restore.
+    pub fn url_state(&self) -> UrlState {
+        let m = &self.manifest;
+        UrlState {
+            view: Some(link_from_view(self.camera.view, &m.bounds, self.camera.fit_zoom())),
+            selected: self.selected_id(),
+            search: self.search.text.clone(),
+            color_by: self.color_col.and_then(|c| m.columns.get(c)).map(|c| c.name.clone()),
+            filters: self.filters.to_specs(m),
+        }
+    }
+
+    /// Writes the state into the URL: a new history entry (`push`) or in place.
+    pub(super) fn sync_url(&mut self, push: bool, ch: &mut Changes) {
+        let hash = self.url_state().to_hash();
+        if let Some(hash) = self.url.write(hash) {
+            let push = push || matches!(ch.url, Some(UrlWrite::Push(_)));
+            ch.url = Some(if push { UrlWrite::Push(hash) } else { UrlWrite::Replace(hash) });
+        }
+    }
+
+    /// Applies what of `st` the loaded data allows; the rest waits for its files.
+    pub(super) fn apply_url(&mut self, st: UrlState, animate: bool, now_ms: f64, ch: &mut Changes) {
+        if let Some(v) = st.view {
+            let to = view_from_link(v, &self.manifest.bounds, self.camera.fit_zoom());
+            if animate {
+                self.fly_to(to, now_ms, ch);
+            } else {
+                self.camera.set_view(to);
+                ch.frame = true;
+            }
+        }
+        self.url.pending = Some(Pending { state: st, metadata: true, labels: true, animate });
+        self.apply_pending(ch);
+    }
+
+    pub(super) fn apply_pending(&mut self, ch: &mut Changes) {
+        let Some(mut p) = self.url.pending.take() else { return };
+        let st = &p.state;
+        if p.metadata && self.map.metadata_loaded(&self.manifest) {
+            p.metadata = false;
+            let col = st.color_by.as_ref().and_then(|c| self.manifest.column_index(c));
+            if col != self.color_col {
+                self.set_color_by(col, ch);
+            }
+            let filters = Filters::from_specs(&self.manifest, &st.filters);
+            if filters != self.filters {
+                self.filters = filters;
+                self.refilter(ch);
+            }
+        }
+        if p.labels && self.map.labels.is_some() {
+            p.labels = false;
+            let sel = st.selected.as_deref().and_then(|id| self.map.find_id(id));
+            if self.search.text != st.search {
+                self.search.text = st.search.clone();
+                ch.search_text = true;
+            }
+            if sel != self.selected {
+                // Without a view in the link, fly to the selection.
+                let fly = sel.is_some() && (p.animate || st.view.is_none());
+                self.select(sel, fly, ch);
+            }
+        }
+        if p.metadata || p.labels {
+            self.url.pending = Some(p);
+        }
+    }
+
+    /// Back, forward or an edited URL: apply the new hash (animated) without writing it back.
+    pub(super) fn hash_changed(&mut self, hash: &str, now_ms: f64, ch: &mut Changes) {
+        if !self.url.arrived(hash) {
+            return;
+        }
+        let live = std::mem::replace(&mut self.url.live, false);
+        self.apply_url(UrlState::parse(hash), true, now_ms, ch);
+        self.url.live = live;
+    }
+
+    /// Every file is in: apply the rest of the link, and from now on keep the URL in step.
+    pub(super) fn ready(&mut self, hash: &str, ch: &mut Changes) {
+        self.apply_pending(ch);
+        self.url.live = true;
+        self.url.last_hash = hash.trim_start_matches('#').to_string();
+    }
+}

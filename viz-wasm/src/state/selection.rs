@@ -1,0 +1,137 @@
+//! Selecting an entity, what the details panel and the search list show, and the search box's
+//! commands.
+
+use super::command::{Changes, Focus};
+use super::viewer::Viewer;
+use crate::fmtval::{format_number, format_value};
+
+/// What the details panel shows for the selection. Every string is shown as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailsView {
+    /// The name.
+    pub title: String,
+    /// "id-column id · popularity N".
+    pub subtitle: String,
+    /// Every column's name and formatted value ("…" until its file arrives).
+    pub fields: Vec<(String, String)>,
+    /// Nearest neighbours (entity, name); `None` until their file arrives.
+    pub neighbors: Option<Vec<(u32, String)>>,
+}
+
+/// One row of the search list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// The entity.
+    pub entity: u32,
+    /// Its name.
+    pub name: String,
+    /// A second detail, possibly empty.
+    pub detail: String,
+}
+
+impl Viewer {
+    /// Selects `e` (or nothing). Flying waits for the details panel to be drawn, as it changes
+    /// where the entity should land ([`Changes::fly_to`]).
+    pub(super) fn select(&mut self, e: Option<u32>, fly: bool, ch: &mut Changes) {
+        let e = e.filter(|&e| (e as usize) < self.n());
+        let before = self.selected;
+        self.selected = e;
+        for changed in [before, e].into_iter().flatten() {
+            self.touch(changed, ch);
+        }
+        ch.details = true;
+        ch.selection = true;
+        if fly {
+            ch.fly_to = e;
+        }
+        if before != e {
+            self.sync_url(true, ch);
+        }
+    }
+
+    /// Escape: closes the search list if open, else the details (the map takes the focus).
+    pub(super) fn escape(&mut self, ch: &mut Changes) {
+        if self.search.is_open() {
+            self.close_results(ch);
+        } else if self.selected.is_some() {
+            self.select(None, false, ch);
+            ch.focus = Some(Focus::Map);
+        }
+    }
+
+    pub(super) fn run_search(&mut self, ch: &mut Changes) {
+        let Some(index) = self.map.search.as_mut() else { return };
+        self.search.run(index);
+        ch.results = true;
+        ch.searched = true;
+        // The text goes into the URL once typing pauses (in place, not as history).
+        ch.settle = true;
+    }
+
+    pub(super) fn close_results(&mut self, ch: &mut Changes) {
+        self.search.close();
+        ch.results = true;
+    }
+
+    pub(super) fn move_active(&mut self, delta: i32, ch: &mut Changes) {
+        if self.search.move_active(delta) {
+            ch.results = true;
+            ch.scroll_to_active = true;
+        }
+    }
+
+    pub(super) fn search_enter(&mut self, ch: &mut Changes) {
+        if self.search.hits.is_empty() {
+            self.run_search(ch);
+        }
+        if let Some(e) = self.search.chosen() {
+            self.open_result(e, ch);
+        }
+    }
+
+    pub(super) fn open_result(&mut self, e: u32, ch: &mut Changes) {
+        self.close_results(ch);
+        self.select(Some(e), true, ch);
+        self.sync_url(true, ch);
+    }
+
+    /// The search list's rows, while it is open (an empty list reads "No match").
+    pub fn result_rows(&self) -> Option<Vec<ResultRow>> {
+        self.search.open.then(|| {
+            self.search
+                .hits
+                .iter()
+                .map(|&e| ResultRow {
+                    entity: e,
+                    name: self.map.name(e),
+                    detail: self.map.secondary(&self.manifest, e),
+                })
+                .collect()
+        })
+    }
+
+    /// The details of the selection.
+    pub fn details(&self) -> Option<DetailsView> {
+        let e = self.selected?;
+        let m = &self.manifest;
+        let popularity = self.map.points.as_ref().and_then(|p| p.popularity.get(e as usize)).copied().unwrap_or(0);
+        let id = self.map.id(e).unwrap_or_default();
+        let fields = m
+            .columns
+            .iter()
+            .zip(&self.map.columns)
+            .map(|(info, column)| {
+                let value = column.as_ref().map(|c| format_value(c, e as usize)).unwrap_or_else(|| "…".into());
+                (info.name.clone(), value)
+            })
+            .collect();
+        let neighbors =
+            self.map.neighbors.as_ref().map(|nb| nb.of(e as usize).map(|j| (j, self.map.name(j))).collect());
+        Some(DetailsView {
+            title: self.map.name(e),
+            subtitle: format!("{} {} · popularity {}", m.id_column, id, format_number(popularity as f64)),
+            fields,
+            neighbors,
+        })
+    }
+}

@@ -1,0 +1,245 @@
+//! [`Viewer`]: the whole state of the viewer, and [`Viewer::apply`], the one way to change it.
+//! Its methods live beside their concern (`navigation`, `selection`, `styling`, `links`); this
+//! file holds the state, the command dispatch and what the page reads to draw it.
+
+use starmap_format::read::{Column, Labels, Points};
+use starmap_format::Manifest;
+
+use super::command::{Changes, Command, Tooltip};
+use super::highlight::Highlight;
+use super::input::Gesture;
+use super::layout::Layout;
+use super::map::MapData;
+use super::search::SearchState;
+use super::url::UrlSync;
+use crate::camera::{Camera, Flight};
+use crate::colors::{coloring, Coloring};
+use crate::filter::Filters;
+use crate::urlstate::UrlState;
+
+/// The viewer's state: the map, camera, selection, search, filters, colouring and highlight.
+/// Pure: it never touches the page; the web layer feeds it [`Command`]s and draws the
+/// [`Changes`] it returns.
+#[derive(Debug)]
+pub struct Viewer {
+    pub(super) manifest: Manifest,
+    pub(super) map: MapData,
+    pub(super) camera: Camera,
+    /// The camera flight under way and when it started (ms, the page's clock).
+    pub(super) flight: Option<(Flight, f64)>,
+    pub(super) gesture: Gesture,
+    pub(super) search: SearchState,
+    pub(super) filters: Filters,
+    /// Whether each entity passes the filters.
+    pub(super) pass: Vec<bool>,
+    pub(super) shown: usize,
+    pub(super) color_col: Option<usize>,
+    pub(super) coloring: Coloring,
+    pub(super) highlight: Option<Highlight>,
+    pub(super) highlight_status: String,
+    pub(super) selected: Option<u32>,
+    /// Four attribute bytes per point, in draw order (colour key, size key, flags, spare).
+    pub(super) attrs: Vec<u8>,
+    pub(super) url: UrlSync,
+}
+
+impl Viewer {
+    /// A viewer of the map `manifest` describes, nothing loaded yet, fitted to `layout`.
+    pub fn new(manifest: Manifest, layout: &Layout) -> Self {
+        let n = manifest.entity_count as usize;
+        let mut camera = Camera::new(manifest.bounds, layout.width, layout.height);
+        camera.set_insets(layout.insets());
+        camera.view = camera.fit_view();
+        Self {
+            map: MapData::new(manifest.columns.len()),
+            filters: Filters::new(&manifest),
+            coloring: coloring(&manifest, None, None, n),
+            camera,
+            flight: None,
+            gesture: Gesture::default(),
+            search: SearchState::default(),
+            pass: vec![true; n],
+            shown: n,
+            color_col: None,
+            highlight: None,
+            highlight_status: String::new(),
+            selected: None,
+            attrs: Vec::new(),
+            url: UrlSync::default(),
+            manifest,
+        }
+    }
+
+    /// Applies one command at `now_ms` (the page's clock, for animations) and says what changed.
+    pub fn apply(&mut self, command: Command, now_ms: f64) -> Changes {
+        let mut ch = Changes::default();
+        let c = &mut ch;
+        match command {
+            Command::Points(points) => self.install_points(points, c),
+            Command::IndexPoints => self.map.index_points(),
+            Command::Labels { labels, columns, search_focused } => {
+                self.install_labels(labels, columns, search_focused, c)
+            }
+            Command::Metadata(columns) => self.install_metadata(columns, c),
+            Command::Neighbors(neighbors) => {
+                self.map.neighbors = Some(neighbors);
+                c.details = true;
+            }
+            Command::Ready { hash } => self.ready(&hash, c),
+            Command::Resize(layout) => self.resize(&layout, c),
+            Command::Frame { t_ms } => self.frame(t_ms, c),
+            Command::ViewSettled => self.sync_url(false, c),
+            Command::PointerDown { id, at } => self.pointer_down(id, at, c),
+            Command::PointerMove { id, at, hover } => self.pointer_move(id, at, hover, c),
+            Command::PointerUp { id, at, cancelled } => self.pointer_up(id, at, cancelled, c),
+            Command::PointerLeave => c.tooltip = Some(Tooltip::Hide),
+            Command::Wheel { at, delta_y, unit, pinch } => self.wheel(at, delta_y, unit, pinch, c),
+            Command::DoubleClick { at, out } => self.double_click(at, out, now_ms, c),
+            Command::ZoomBy(factor) => self.zoom_by(factor, now_ms, c),
+            Command::PanBy { x, y } => self.pan_by_share(x, y, c),
+            Command::ResetView => self.fly_to(self.camera.fit_view(), now_ms, c),
+            Command::Escape => self.escape(c),
+            Command::Focus(target) => c.focus = Some(target),
+            Command::Search(text) => {
+                self.search.text = text;
+                self.run_search(c);
+            }
+            Command::SearchFocused => {
+                if self.search.wants_rerun() {
+                    self.run_search(c);
+                }
+            }
+            Command::MoveActive(delta) => self.move_active(delta, c),
+            Command::SearchEnter => self.search_enter(c),
+            Command::OpenResult(e) => self.open_result(e, c),
+            Command::Select { entity, fly } => self.select(entity, fly, c),
+            Command::FlyToEntity { entity, free } => self.fly_to_entity(entity, free, now_ms, c),
+            Command::SetColorBy(col) => {
+                self.set_color_by(col, c);
+                self.sync_url(true, c);
+            }
+            Command::ToggleLegend(k) => self.toggle_legend(k, c),
+            Command::SetRange { col, end, pos } => self.set_range(col, end, pos, c),
+            Command::SetCategory { col, code, on } => {
+                self.filters.set_category(col, code, on);
+                self.refilter(c);
+            }
+            Command::SetAllCategories { col, on } => self.set_all_categories(col, on, c),
+            Command::ResetFilters => {
+                self.filters.reset();
+                self.refilter(c);
+                self.sync_url(true, c);
+            }
+            Command::FiltersCommitted => self.sync_url(true, c),
+            Command::Highlight(text) => self.set_highlight(&text, c),
+            Command::ApplyUrl { hash, animate } => self.apply_url(UrlState::parse(&hash), animate, now_ms, c),
+            Command::HashChanged(hash) => self.hash_changed(&hash, now_ms, c),
+        }
+        ch
+    }
+
+    fn install_points(&mut self, points: Points, ch: &mut Changes) {
+        self.map.install_points(&self.manifest, points);
+        self.rebuild_attrs(ch);
+        ch.positions = true;
+    }
+
+    fn install_labels(&mut self, labels: Labels, columns: Vec<(usize, Column)>, focused: bool, ch: &mut Changes) {
+        self.map.install_labels(self.n(), labels, columns);
+        ch.search_ready = true;
+        self.apply_pending(ch);
+        // Text typed (or linked) before the names arrived is searched once they are in.
+        if focused && !self.search.text.is_empty() {
+            self.run_search(ch);
+        }
+    }
+
+    fn install_metadata(&mut self, columns: Vec<(usize, Column)>, ch: &mut Changes) {
+        self.map.install_columns(columns);
+        self.refilter(ch);
+        self.set_color_by(self.color_col, ch);
+        self.apply_pending(ch);
+        ch.details = true;
+    }
+
+    /// Number of entities.
+    pub fn n(&self) -> usize {
+        self.manifest.entity_count as usize
+    }
+
+    /// The map's manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The data loaded so far.
+    pub fn map(&self) -> &MapData {
+        &self.map
+    }
+
+    /// The camera.
+    pub fn camera(&self) -> &Camera {
+        &self.camera
+    }
+
+    /// The selected entity.
+    pub fn selected(&self) -> Option<u32> {
+        self.selected
+    }
+
+    /// The selected entity's id, once the names are in.
+    pub fn selected_id(&self) -> Option<String> {
+        self.selected.and_then(|e| self.map.id(e))
+    }
+
+    /// The search box's state.
+    pub fn search(&self) -> &SearchState {
+        &self.search
+    }
+
+    /// The filters.
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+
+    /// Entities passing the filters.
+    pub fn shown(&self) -> usize {
+        self.shown
+    }
+
+    /// The colour-by column.
+    pub fn color_col(&self) -> Option<usize> {
+        self.color_col
+    }
+
+    /// The current colouring (keys, palette, legend).
+    pub fn coloring(&self) -> &Coloring {
+        &self.coloring
+    }
+
+    /// The attribute bytes of every point, in draw order.
+    pub fn attrs(&self) -> &[u8] {
+        &self.attrs
+    }
+
+    /// The highlight's status line ("2 of 3 found…"), empty without a highlight.
+    pub fn highlight_status(&self) -> &str {
+        &self.highlight_status
+    }
+
+    /// How many entities are highlighted, while a highlight is shown.
+    pub fn highlighted(&self) -> Option<usize> {
+        self.highlight.as_ref().map(|h| h.found)
+    }
+
+    /// The text of the hover tooltip for `e`: its name and a second detail.
+    pub fn tooltip_text(&self, e: u32) -> String {
+        let name = self.map.name(e);
+        let sec = self.map.secondary(&self.manifest, e);
+        if sec.is_empty() {
+            name
+        } else {
+            format!("{name} · {sec}")
+        }
+    }
+}
