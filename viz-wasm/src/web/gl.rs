@@ -1,0 +1,177 @@
+//! The WebGL2 side: the context (with the draw path picked for the renderer), the painter, and
+//! losing and restoring both. Attribute changes accumulate here between frames and are
+//! uploaded when a frame paints: all bytes after a recolour or filter, single points after a
+//! selection; positions only when the points arrive or the context comes back.
+
+use glow::HasContext;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, WebGl2RenderingContext};
+
+use super::dom::{now_ms, set_text};
+use super::error::WebError;
+use super::load::query_param;
+use super::page::Page;
+use super::probe::Probe;
+use crate::render::{self, DrawMode, Painter};
+use crate::state::{Dirty, Viewer};
+
+/// GL objects, which a lost context takes away.
+struct Live {
+    gl: glow::Context,
+    painter: Painter<glow::Context>,
+}
+
+impl Live {
+    fn new(raw: &WebGl2RenderingContext, mode: DrawMode) -> Result<Self, WebError> {
+        let gl = glow::Context::from_webgl2_context(raw.clone());
+        // SAFETY: `gl` wraps the canvas' current WebGL2 context.
+        let painter = unsafe { Painter::new(&gl, mode) }.map_err(WebError::Gl)?;
+        Ok(Self { gl, painter })
+    }
+}
+
+/// The map's graphics.
+pub struct Gfx {
+    raw: WebGl2RenderingContext,
+    live: Option<Live>,
+    mode: DrawMode,
+    /// CSS pixels to device pixels.
+    dpr: f64,
+    /// Attribute bytes changed since the last paint.
+    dirty: Dirty,
+    frames: u64,
+    first_frame: bool,
+}
+
+impl Gfx {
+    /// Makes the context and the painter, choosing the draw path: `?render=` if given, else
+    /// plain points on software renderers (far cheaper per point there) and instanced quads on
+    /// GPUs. Reports the choice on the page.
+    pub fn new(page: &Page) -> Result<Self, WebError> {
+        let attrs = web_sys::WebGlContextAttributes::new();
+        attrs.set_antialias(false);
+        attrs.set_alpha(false);
+        attrs.set_premultiplied_alpha(true);
+        attrs.set_depth(false);
+        let raw = page
+            .canvas
+            .get_context_with_context_options("webgl2", &attrs)
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<WebGl2RenderingContext>().ok())
+            .ok_or(WebError::NoWebGl2)?;
+        let renderer = renderer_name(&raw);
+        let software = render::is_software_renderer(&renderer);
+        let mode = match query_param("render").as_deref() {
+            Some("instanced") => DrawMode::Instanced,
+            Some("points") => DrawMode::Points,
+            _ if software => DrawMode::Points,
+            _ => DrawMode::Instanced,
+        };
+        Probe::Renderer.set(&renderer);
+        Probe::DrawMode.set(if mode == DrawMode::Points { "points" } else { "instanced" });
+        let how = if mode == DrawMode::Points { "one draw call of points" } else { "one instanced draw call" };
+        let soft = if software { " (software renderer)" } else { "" };
+        set_text(&page.renderer, &format!("Drawn by {renderer}{soft}, {how}."));
+        Probe::TContext.stamp();
+        let live = Live::new(&raw, mode)?;
+        Probe::TProgram.stamp();
+        Ok(Self { raw, live: Some(live), mode, dpr: 1.0, dirty: Dirty::default(), frames: 0, first_frame: true })
+    }
+
+    /// Sizes the drawing buffer to the canvas at the device's pixel ratio.
+    pub fn resize(&mut self, canvas: &HtmlCanvasElement, width: f64, height: f64, device_pixel_ratio: f64) {
+        self.dpr = device_pixel_ratio.clamp(0.5, 4.0);
+        canvas.set_width((width * self.dpr).round() as u32);
+        canvas.set_height((height * self.dpr).round() as u32);
+    }
+
+    /// Notes attribute bytes to upload at the next paint.
+    pub fn mark(&mut self, dirty: &Dirty) {
+        self.dirty.merge(dirty);
+    }
+
+    /// Uploads the positions (once per set of points, or after a lost context).
+    pub fn upload_positions(&mut self, v: &Viewer) {
+        if let Some(g) = &mut self.live {
+            // SAFETY: the painter was made with this context.
+            unsafe { g.painter.upload_positions(&g.gl, &v.map().xy_draw) };
+        }
+    }
+
+    /// Paints a frame: pending attribute uploads, then one draw call.
+    pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement) {
+        if self.raw.is_context_lost() {
+            return;
+        }
+        let Some(g) = &mut self.live else { return };
+        let attrs = v.attrs();
+        let dirty = std::mem::take(&mut self.dirty);
+        // SAFETY (all blocks): the painter was made with this context, which is not lost.
+        unsafe {
+            if dirty.all {
+                g.painter.upload_attrs(&g.gl, attrs);
+                g.painter.upload_palette(&g.gl, &v.coloring().palette);
+            } else {
+                for rank in dirty.ranks {
+                    if let Some(bytes) = attrs.get(rank * 4..rank * 4 + 4) {
+                        g.painter.update_attrs(&g.gl, rank, bytes);
+                    }
+                }
+            }
+        }
+        let params = v.frame_params([canvas.width() as i32, canvas.height() as i32], self.dpr);
+        unsafe { g.painter.paint(&g.gl, &params) };
+        self.frames += 1;
+        Probe::Frames.set(self.frames);
+        if self.first_frame && g.painter.count() > 0 {
+            self.first_frame = false;
+            // Reading one pixel waits for the GPU, so the time is that of a finished frame.
+            let mut px = [0u8; 4];
+            unsafe {
+                g.gl.read_pixels(
+                    0,
+                    0,
+                    1,
+                    1,
+                    glow::RGBA,
+                    glow::UNSIGNED_BYTE,
+                    glow::PixelPackData::Slice(Some(&mut px)),
+                );
+            }
+            Probe::FirstFrameMs.set(format_args!("{:.1}", now_ms()));
+            if Probe::State.get().as_deref() == Some("loading") {
+                Probe::State.set("drawn");
+            }
+        }
+    }
+
+    /// The context is gone: drop what it held (the browser restores it later).
+    pub fn lose(&mut self) {
+        self.live = None;
+        Probe::Context.set("lost");
+    }
+
+    /// The context is back: make the program again and upload everything.
+    pub fn restore(&mut self, v: &Viewer) -> Result<(), WebError> {
+        self.live = Some(Live::new(&self.raw, self.mode)?);
+        self.upload_positions(v);
+        self.dirty = Dirty { all: true, ranks: Vec::new() };
+        Probe::Context.set("restored");
+        Ok(())
+    }
+}
+
+/// The renderer's name, unmasked where the browser allows it.
+fn renderer_name(gl: &WebGl2RenderingContext) -> String {
+    const UNMASKED_RENDERER_WEBGL: u32 = 0x9246;
+    let unmasked = gl
+        .get_extension("WEBGL_debug_renderer_info")
+        .ok()
+        .flatten()
+        .and_then(|_| gl.get_parameter(UNMASKED_RENDERER_WEBGL).ok())
+        .and_then(|v| v.as_string());
+    unmasked
+        .or_else(|| gl.get_parameter(WebGl2RenderingContext::RENDERER).ok().and_then(|v| v.as_string()))
+        .unwrap_or_default()
+}

@@ -1,0 +1,147 @@
+//! The viewer's one JS boundary (wasm32 only): the only code that touches web-sys. It starts
+//! the viewer, fetches the map, and turns everything the page does into commands for
+//! [`crate::state::Viewer`], drawing what comes back.
+//!
+//! - `queue`: every event becomes a job on one [`crate::queue`], run in order and never
+//!   re-entrantly, so none is lost (a `focus()` inside a command queues its `focus` event).
+//! - `runtime`: runs jobs against the state and draws the `Changes`.
+//! - `page` (every element), `dom` (helpers, listeners), `probe` (the `data-*` keys tests read),
+//!   `error` ([`WebError`]).
+//! - `load` (fetch with progress), `gl` (context, lost and restored), `frames`, `history` (URL),
+//!   `canvas` (pointer, wheel, touch, keys → commands), `overlay` (ring, names, tooltip),
+//!   `panels::{search, details, filters, legend, highlight}`.
+//!
+//! Metadata only ever reaches the page as text (`textContent`, attribute values), never markup.
+
+mod canvas;
+mod dom;
+mod error;
+mod frames;
+mod gl;
+mod history;
+mod load;
+mod overlay;
+mod page;
+mod panels;
+mod probe;
+mod queue;
+mod runtime;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use starmap_format::read::{self as map_read, Labels, Points};
+use starmap_format::{FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use wasm_bindgen::prelude::*;
+
+use dom::{document, set_class, set_text, show, Listeners};
+pub use error::WebError;
+use load::{file_url, manifest_url, query_param, Fetch, Progress};
+use page::show_error;
+use page::Page;
+use probe::Probe;
+use queue::{Job, Sender};
+use runtime::Runtime;
+
+use crate::state::{Command, Viewer};
+
+/// Entry point, run when the module loads.
+#[wasm_bindgen(start)]
+pub fn start() {
+    // Load phases on <body data-t-*> (ms since navigation), for the benchmarks.
+    Probe::TStart.stamp();
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!("The viewer stopped on an internal error: {info}");
+        web_sys::console::error_1(&msg.clone().into());
+        show_error(&msg);
+    }));
+    wasm_bindgen_futures::spawn_local(async {
+        if let Err(e) = run().await {
+            show_error(&e.to_string());
+        }
+    });
+}
+
+thread_local! {
+    /// Keeps the runtime and its listeners alive for the page's lifetime.
+    static PAGE: RefCell<Option<(Rc<Runtime>, Listeners)>> = const { RefCell::new(None) };
+}
+
+async fn run() -> Result<(), WebError> {
+    let page = Rc::new(Page::find()?);
+    if query_param("embed").is_some_and(|v| v != "0") {
+        set_class(&dom::body(), "embed", true);
+    }
+    // Start the downloads first: the manifest and the positions (their names are fixed), so they
+    // travel while the WebGL context starts (slow on software renderers). The other files wait
+    // until the positions are in, so they do not compete with the first frame.
+    let manifest_url = manifest_url()?;
+    let manifest_fetch = Fetch::start(manifest_url.clone());
+    let points_fetch = Fetch::start(file_url(&manifest_url, FILE_POINTS)?);
+
+    let gfx = gl::Gfx::new(&page)?;
+    let manifest = manifest_fetch.manifest().await?;
+    Probe::TManifest.stamp();
+    if !manifest.title.is_empty() {
+        document().set_title(&manifest.title);
+        set_text(&page.title, &manifest.title);
+    }
+    set_text(&page.description, &manifest.description);
+    let progress =
+        Progress::new(manifest.files.iter().map(|f| f.bytes).sum(), page.loading_text.clone(), page.progress.clone());
+    panels::filters::build(&page, &manifest);
+    panels::legend::build_options(&page, &manifest);
+    let viewer = Viewer::new(manifest, &page.layout());
+    let tx = Sender::new();
+    let rt = Runtime::start(viewer, page.clone(), gfx, tx.clone());
+    tx.send(Job::Resize);
+    tx.send(Command::ApplyUrl { hash: history::current_hash(), animate: false });
+    {
+        // The controls show the filters from the start.
+        panels::filters::sync(&page, &rt.viewer());
+    }
+    let mut listeners = Listeners::default();
+    canvas::listen(&mut listeners, &page, &tx);
+    panels::listen(&mut listeners, &page, &tx);
+    PAGE.with(|p| *p.borrow_mut() = Some((rt.clone(), listeners)));
+
+    // Files in the order drawing needs them; the rest are requested once the positions are in.
+    let mut files = VecDeque::from([(FILE_POINTS, points_fetch)]);
+    while let Some((name, fetch)) = files.pop_front() {
+        let (m, expect) = {
+            let v = rt.viewer();
+            let m = v.manifest().clone();
+            let expect = m.file(name).map(|f| f.bytes).unwrap_or(0);
+            (m, expect)
+        };
+        let bytes = fetch.bytes(expect, &progress).await?;
+        match name {
+            FILE_POINTS => {
+                for f in [FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS].into_iter().filter(|f| m.file(f).is_some()) {
+                    files.push_back((f, Fetch::start(file_url(&manifest_url, f)?)));
+                }
+                Probe::TPoints.stamp();
+                tx.send(Command::Points(Points::decode(&m, &bytes)?));
+                Probe::TInstalled.stamp();
+                // Let the first frame reach the screen before the slower indexing work.
+                load::yield_to_browser().await?;
+                tx.send(Command::IndexPoints);
+            }
+            FILE_LABELS => {
+                let (labels, columns) = Labels::decode(&m, &bytes)?;
+                let search_focused = document().active_element().is_some_and(|a| a.id() == "search");
+                tx.send(Command::Labels { labels, columns, search_focused });
+            }
+            FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
+            _ => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
+        }
+    }
+    tx.send(Command::Ready { hash: history::current_hash() });
+    show(&page.loading, false);
+    if let Some(h) = query_param("highlight").filter(|h| !h.is_empty()) {
+        panels::highlight::paste(&page, &tx, &h);
+    }
+    Probe::State.set("ready");
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! The details panel: the selection's name, id, popularity, every column and its nearest
+//! neighbours (buttons that select them).
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::state::{Command, Focus, Viewer};
+use crate::web::dom::{append, closest_index, create, create_text, focus, set_attr, set_text, show, Listeners};
+use crate::web::page::Page;
+use crate::web::queue::Sender;
+
+/// Redraws the panel (hidden without a selection).
+pub fn render(page: &Page, v: &Viewer) {
+    let Some(d) = v.details() else {
+        show(&page.details, false);
+        return;
+    };
+    show(&page.details, true);
+    set_text(&page.details_title, &d.title);
+    set_text(&page.details_sub, &d.subtitle);
+    let fields = &page.details_fields;
+    set_text(fields, "");
+    for (name, value) in &d.fields {
+        append(fields, &create_text("dt", "", name));
+        append(fields, &create_text("dd", "", value));
+    }
+    let list = &page.neighbors;
+    set_text(list, "");
+    match d.neighbors {
+        None => append(list, &create_text("li", "hint", "Loading…")),
+        Some(nb) if nb.is_empty() => append(list, &create_text("li", "hint", "None recorded")),
+        Some(nb) => {
+            for (j, name) in nb {
+                let li = create("li");
+                let b = create_text("button", "", &name);
+                set_attr(&b, "type", "button");
+                set_attr(&b, "data-entity", &j.to_string());
+                append(&li, &b);
+                append(list, &li);
+            }
+        }
+    }
+}
+
+/// Focuses the first neighbour, keeping keyboard users in the list they were walking.
+pub fn focus_first_neighbor(page: &Page) {
+    if let Ok(Some(first)) = page.neighbors.query_selector("button") {
+        if let Ok(first) = first.dyn_into::<HtmlElement>() {
+            focus(&first);
+        }
+    }
+}
+
+/// Listens to the close button and the neighbour links.
+pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
+    let t = tx.clone();
+    l.add(&page.details_close, "click", move |_| {
+        t.send(Command::Select { entity: None, fly: false });
+        t.send(Command::Focus(Focus::Map));
+    });
+    let t = tx.clone();
+    l.add(&page.neighbors, "click", move |ev| {
+        if let Some(e) = closest_index(&ev, "[data-entity]", "data-entity") {
+            t.send(Command::Select { entity: Some(e), fly: true });
+            t.send(Command::Focus(Focus::FirstNeighbor));
+        }
+    });
+}

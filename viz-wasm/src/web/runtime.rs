@@ -1,0 +1,170 @@
+//! The runtime: runs each queued job against the state, then draws exactly what the returned
+//! [`Changes`] name. Side effects that fire events synchronously (focus, scrolling) happen after
+//! the state is released; their events queue behind the current job.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use super::dom::{focus, now_ms, set_class, window};
+use super::frames::Frames;
+use super::gl::Gfx;
+use super::history::{self, Settle};
+use super::overlay::Overlay;
+use super::page::{show_error, Page};
+use super::panels::{details, filters, highlight, legend, search};
+use super::probe::Probe;
+use super::queue::{Job, Sender};
+use crate::state::{Changes, Command, Focus, Viewer};
+
+/// The running viewer: its state, the page, the graphics and the schedulers.
+pub struct Runtime {
+    viewer: RefCell<Viewer>,
+    page: Rc<Page>,
+    gfx: RefCell<Gfx>,
+    overlay: RefCell<Overlay>,
+    frames: Frames,
+    settle: Settle,
+    tx: Sender,
+}
+
+impl Runtime {
+    /// Starts running the jobs sent through `tx` against `viewer`.
+    pub fn start(viewer: Viewer, page: Rc<Page>, gfx: Gfx, tx: Sender) -> Rc<Self> {
+        let rt = Rc::new(Self {
+            viewer: RefCell::new(viewer),
+            page,
+            gfx: RefCell::new(gfx),
+            overlay: RefCell::new(Overlay::default()),
+            frames: Frames::new(tx.clone()),
+            settle: Settle::new(tx.clone()),
+            tx: tx.clone(),
+        });
+        // Weak: the queue lives inside the runtime.
+        let weak: Weak<Self> = Rc::downgrade(&rt);
+        tx.start(move |job| {
+            if let Some(rt) = weak.upgrade() {
+                rt.run(job);
+            }
+        });
+        rt
+    }
+
+    /// The state, for reading (never held across a send).
+    pub fn viewer(&self) -> std::cell::Ref<'_, Viewer> {
+        self.viewer.borrow()
+    }
+
+    fn run(&self, job: Job) {
+        match job {
+            Job::Command(command) => {
+                let t0 = now_ms();
+                let changes = self.viewer.borrow_mut().apply(command, t0);
+                self.render(&changes, t0);
+            }
+            Job::Resize => {
+                let layout = self.page.layout();
+                let dpr = window().device_pixel_ratio();
+                self.gfx.borrow_mut().resize(&self.page.canvas, layout.width, layout.height, dpr);
+                self.tx.send_next(Command::Resize(layout));
+            }
+            Job::ContextLost => self.gfx.borrow_mut().lose(),
+            Job::ContextRestored => {
+                if let Err(e) = self.gfx.borrow_mut().restore(&self.viewer.borrow()) {
+                    show_error(&format!("The graphics context could not be restored: {e}"));
+                }
+                self.frames.request();
+            }
+        }
+    }
+
+    /// Draws what `ch` names; `t0` is when the command started (for the search latency).
+    fn render(&self, ch: &Changes, t0: f64) {
+        let page = &*self.page;
+        {
+            let v = self.viewer.borrow();
+            let mut gfx = self.gfx.borrow_mut();
+            if ch.positions {
+                gfx.upload_positions(&v);
+            }
+            gfx.mark(&ch.attrs);
+            if ch.paint {
+                self.frames.arrived();
+                gfx.paint(&v, &page.canvas);
+                let mut overlay = self.overlay.borrow_mut();
+                overlay.place_ring(page, &v);
+                overlay.place_labels(page, &v);
+            }
+            drop(gfx);
+            if ch.details {
+                details::render(page, &v);
+            }
+            if ch.selection {
+                self.overlay.borrow().place_ring(page, &v);
+                match v.selected_id() {
+                    Some(id) => Probe::Selected.set(id),
+                    None => Probe::Selected.clear(),
+                }
+            }
+            if ch.search_text {
+                page.search.set_value(&v.search().text);
+            }
+            if ch.search_ready {
+                page.search.set_disabled(false);
+            }
+            if ch.results {
+                search::render(page, &v);
+            }
+            if ch.searched {
+                // Keystroke latency (ranking and the list), for the benchmark.
+                Probe::SearchMs.set(format_args!("{:.2}", now_ms() - t0));
+                Probe::SearchSeq.set(v.search().runs);
+            }
+            if ch.color_by {
+                legend::render_menu(page, &v);
+            }
+            if ch.shown {
+                filters::render_shown(page, &v);
+                Probe::Shown.set(v.shown());
+            }
+            if ch.filter_controls {
+                filters::sync(page, &v);
+            }
+            if ch.legend {
+                legend::render(page, &v);
+            }
+            if ch.highlight {
+                highlight::render(page, &v);
+            }
+            if let Some(tooltip) = ch.tooltip {
+                self.overlay.borrow().tooltip(page, &v, tooltip);
+            }
+        }
+        if let Some(dragging) = ch.dragging {
+            set_class(&page.canvas, "dragging", dragging);
+        }
+        if let Some(url) = &ch.url {
+            history::write(url);
+        }
+        if ch.settle {
+            self.settle.restart();
+        }
+        if ch.frame {
+            self.frames.request();
+        }
+        // These fire events (focus, blur, scroll) at once; they queue behind this job.
+        match ch.focus {
+            Some(Focus::Search) => focus(&page.search),
+            Some(Focus::Map) => focus(&page.canvas),
+            Some(Focus::FirstNeighbor) => details::focus_first_neighbor(page),
+            None => {}
+        }
+        if ch.scroll_to_active {
+            search::scroll_to_active(self.viewer.borrow().search().active);
+        }
+        // Flying waits for the details panel above: where the entity lands depends on it.
+        if let Some(entity) = ch.fly_to {
+            let free = page.layout().free_area();
+            self.tx.send_next(Command::FlyToEntity { entity, free });
+        }
+    }
+}
