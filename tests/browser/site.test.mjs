@@ -18,7 +18,9 @@ const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(HERE, 'out');
 const SITE = path.join(OUT, 'films-site');
 const HOST = path.join(OUT, 'host');
-const STARMAP = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'starmap');
+// The starmap that run.sh used: STARMAP_BIN_DIR when set, else the cargo target folder's.
+const BIN = process.env.STARMAP_BIN_DIR || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release');
+const STARMAP = path.join(BIN, 'starmap');
 const FILM = 'Casablanca';
 
 let server;

@@ -128,6 +128,29 @@ describe('viewer on the films map', () => {
     await page.close();
   });
 
+  it('"/" on the page re-opens the results of the text in the search box (its focus event is not lost)', async () => {
+    // Regression: "/" moved the focus while the viewer's state was borrowed, and the search
+    // box's `focus` listener, which searches again, was dropped.
+    const page = await open(browser, `${base}/`);
+    await page.keyboard.press('/');
+    await page.keyboard.type('casabl');
+    await page.waitForSelector('#results [role=option]');
+    // Enter opens the first match and closes the list; the text stays in the box.
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#results', { state: 'hidden' });
+    assert.equal(await text(page, '#details-title'), FILM.title);
+    await page.focus('#map');
+    assert.notEqual(await page.evaluate(() => document.activeElement.id), 'search', 'the box lost the focus');
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+    assert.equal(await page.inputValue('#search'), 'casabl', '"/" is not typed into the box');
+    await page.waitForSelector('#results:not([hidden]) [role=option]', { timeout: 5000 });
+    assert.equal(await page.locator('#results [role=option] .name').first().textContent(), FILM.title);
+    assert.equal(await page.getAttribute('#search', 'aria-expanded'), 'true');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   it('clicking a neighbour moves the selection; back returns to the previous one', async () => {
     const page = await open(browser, `${base}/`);
     await searchAndOpen(page, FILM.title);
