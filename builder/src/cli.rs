@@ -1,25 +1,40 @@
-//! The command line: flags parsed by clap, then validated into typed configurations before any
-//! work starts (a bad flag fails in milliseconds, not after the co-occurrence stage), then
-//! dispatched. The flag names are a contract: users and tests rely on them.
+//! The command line: flags parsed by clap, then turned into the stage library's typed
+//! parameters ([`BuildArgs::params`]), which are checked once before any work starts (a bad
+//! flag fails in milliseconds, not after the co-occurrence stage). Defaults and the names of
+//! choices come from `starmap-core`, so they are written once. The flag names are a contract:
+//! users, the manifest and the tests rely on them.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use starmap_core::cooc::Similarity;
+use starmap_core::graph::GraphParams;
+use starmap_core::ingest::{IngestParams, WeightTransform};
+use starmap_core::mde::{Attractive, Init, MdeParams};
+use starmap_core::params::{Choice, Projection};
+use starmap_core::table::Delimiter;
+use starmap_core::tsne::TsneParams;
+use starmap_core::umap::UmapParams;
+use starmap_core::{BuildParams, InputParams};
 
-use crate::cooc::Similarity;
-use crate::error::{BuildError, Result};
-use crate::ingest::{IngestOptions, WeightTransform};
-use crate::mde::{Attractive, Init, MdeParams};
-use crate::metadata::MetadataOptions;
-use crate::pipeline::{BuildConfig, Projection};
-use crate::table::parse_delimiter;
-use crate::tsne::TsneParams;
-use crate::umap::UmapParams;
+/// Exit status when the input cannot be used (a flag, a path, the data, a map, a port).
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit status when the output could not be written.
+pub const EXIT_FAILED: u8 = 1;
+
+const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  done
+  2  bad input, for every subcommand: a flag clap or Starmap rejects, a file or folder that is
+     missing or not what was expected, data that cannot be used (the message names the file,
+     line and column), a map that does not decode, a name that matches no entity or several,
+     a port that is taken. Nothing is written at --out.
+  1  the output could not be written (disk full, no permission)";
 
 /// Starmap: turn "who interacted with what" into an interactive map of the entities.
 #[derive(Debug, Parser)]
-#[command(name = "starmap", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "starmap", version, about, long_about = None, max_term_width = 100, after_help = EXIT_STATUS_HELP)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,12 +48,26 @@ pub enum Command {
     Build(Box<BuildArgs>),
     /// List the nearest entities of QUERY in a built map's embedding.
     Neighbors(NeighborsArgs),
-    /// Describe what a built map holds.
+    /// Describe what a built map holds, and print the command that rebuilds it.
     Inspect(InspectArgs),
     /// Serve a built site on 127.0.0.1 and print its URL.
     Serve(ServeArgs),
     /// Build the films × cast demo map (shipped inside this binary) and serve it.
     Demo(DemoArgs),
+}
+
+/// A value parser offering the variants of a core choice by name, with their help.
+fn choice<C: Choice + std::str::FromStr<Err = starmap_core::ParamError> + Send + Sync>(
+) -> impl TypedValueParser<Value = C> {
+    PossibleValuesParser::new(C::ALL.iter().map(|c| PossibleValue::new(c.name()).help(c.help())))
+        .try_map(|s| s.parse::<C>())
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("expected a number of threads, at least 1, got {s:?}")),
+    }
 }
 
 /// `starmap build` flags, as typed.
@@ -62,7 +91,8 @@ pub struct BuildArgs {
     /// Id column of the metadata [default: the --entity-col name].
     #[arg(long, value_name = "NAME", requires = "metadata")]
     pub id_col: Option<String>,
-    /// Metadata column shown as each entity's name [default: the first text column, else the id].
+    /// Metadata column shown as each entity's name [default: the ids when they read as names
+    /// (not codes such as "tt0031381"), else the first text column, else the ids].
     #[arg(long, value_name = "NAME", requires = "metadata")]
     pub label_col: Option<String>,
     /// Output folder for the map (replaced atomically if it already holds a map).
@@ -71,56 +101,56 @@ pub struct BuildArgs {
     /// Also write id,x,y,d0,d1,… (2D then high-dimensional coordinates) to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
-    /// Field delimiter of the input files: one character, or `tab`.
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
+    /// Field delimiter of the input files: one character, or `tab` [default: tab for .tsv, .tab, .dat, else comma].
+    #[arg(long, value_name = "CHAR", value_parser = |s: &str| s.parse::<Delimiter>())]
+    pub delimiter: Option<Delimiter>,
     /// Drop entities seen in fewer contexts than this.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = IngestParams::default().min_contexts)]
     pub min_contexts: u32,
     /// Contexts holding more entities than this are sampled down to it (deterministically, by --seed).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = IngestParams::default().max_context_size)]
     pub max_context_size: usize,
-    /// How interaction weights enter the co-occurrence.
-    #[arg(long, value_enum, default_value_t = WeightTransform::Log1p)]
+    /// How interaction weights enter the co-occurrence (with --weight-col).
+    #[arg(long, value_name = "HOW", value_parser = choice::<WeightTransform>(), default_value_t = IngestParams::default().weight_transform)]
     pub weight_transform: WeightTransform,
     /// Popularity correction of the co-occurrence.
-    #[arg(long, value_enum, default_value_t = Similarity::Cosine)]
+    #[arg(long, value_name = "HOW", value_parser = choice::<Similarity>(), default_value_t = GraphParams::default().similarity)]
     pub similarity: Similarity,
-    /// Neighbours kept per entity in the relationship graph.
-    #[arg(long, value_name = "K", default_value_t = 10)]
+    /// Neighbours kept per entity in the relationship graph (1–200).
+    #[arg(long, value_name = "K", default_value_t = GraphParams::default().neighbors)]
     pub neighbors: usize,
     /// Dimensions of the minimum-distortion embedding (3–16).
-    #[arg(long, value_name = "D", default_value_t = 4)]
+    #[arg(long, value_name = "D", default_value_t = MdeParams::default().dim)]
     pub dim: usize,
     /// Initialisation of the embedding.
-    #[arg(long, value_enum, default_value_t = Init::Random)]
+    #[arg(long, value_name = "HOW", value_parser = choice::<Init>(), default_value_t = MdeParams::default().init)]
     pub init: Init,
     /// Attractive penalty of the embedding.
-    #[arg(long, value_enum, default_value_t = Attractive::Linear)]
+    #[arg(long, value_name = "HOW", value_parser = choice::<Attractive>(), default_value_t = MdeParams::default().attractive)]
     pub attractive: Attractive,
     /// Iteration limit of the embedding's L-BFGS.
-    #[arg(long, value_name = "N", default_value_t = 300)]
+    #[arg(long, value_name = "N", default_value_t = MdeParams::default().max_iter)]
     pub mde_iterations: usize,
     /// The 2D projection.
-    #[arg(long, value_enum, default_value_t = Projection::Umap)]
+    #[arg(long, value_name = "HOW", value_parser = choice::<Projection>(), default_value_t = Projection::default())]
     pub projection: Projection,
-    /// UMAP neighbourhood size: larger keeps more global structure.
-    #[arg(long, value_name = "N", default_value_t = 15)]
+    /// UMAP neighbourhood size (2–500): larger keeps more global structure.
+    #[arg(long, value_name = "N", default_value_t = UmapParams::default().neighbors)]
     pub umap_neighbors: usize,
-    /// UMAP minimum distance between points (0–1): larger spreads clusters out.
-    #[arg(long, value_name = "F", default_value_t = 0.25)]
+    /// UMAP minimum distance between points, in (0, 1]: larger spreads clusters out.
+    #[arg(long, value_name = "F", default_value_t = UmapParams::default().min_dist)]
     pub min_dist: f32,
     /// UMAP epochs [default: 500 below 10k entities, else 200].
     #[arg(long, value_name = "N")]
     pub umap_epochs: Option<usize>,
-    /// t-SNE perplexity (effective number of neighbours).
-    #[arg(long, value_name = "P", default_value_t = 35.0)]
+    /// t-SNE perplexity (effective number of neighbours, 2–200).
+    #[arg(long, value_name = "P", default_value_t = TsneParams::default().perplexity)]
     pub perplexity: f32,
     /// Seed of every random choice: the same input and seed give byte-identical files.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = BuildParams::DEFAULT_SEED)]
     pub seed: u64,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = threads)]
     pub threads: Option<usize>,
     /// Map title (page title and social cards) [default: from the file name].
     #[arg(long, value_name = "TEXT")]
@@ -134,6 +164,38 @@ pub struct BuildArgs {
     /// No progress bars and no summary; errors only.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl BuildArgs {
+    /// The flags as the stage library's parameters (not yet checked).
+    pub fn params(&self) -> BuildParams {
+        let mut input = InputParams::new(&self.interactions, &self.entity_col, &self.context_col);
+        input.weight_col.clone_from(&self.weight_col);
+        input.metadata.clone_from(&self.metadata);
+        input.id_col.clone_from(&self.id_col);
+        input.label_col.clone_from(&self.label_col);
+        input.delimiter = self.delimiter;
+        BuildParams {
+            input,
+            ingest: IngestParams {
+                min_contexts: self.min_contexts,
+                max_context_size: self.max_context_size,
+                weight_transform: self.weight_transform,
+            },
+            graph: GraphParams { similarity: self.similarity, neighbors: self.neighbors },
+            mde: MdeParams {
+                dim: self.dim,
+                init: self.init,
+                attractive: self.attractive,
+                max_iter: self.mde_iterations,
+            },
+            projection: self.projection,
+            umap: UmapParams { neighbors: self.umap_neighbors, min_dist: self.min_dist, epochs: self.umap_epochs },
+            tsne: TsneParams { perplexity: self.perplexity },
+            seed: self.seed,
+            data_only: self.data_only,
+        }
+    }
 }
 
 /// `starmap serve` flags.
@@ -159,7 +221,7 @@ pub struct DemoArgs {
     #[arg(long)]
     pub no_serve: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = threads)]
     pub threads: Option<usize>,
     /// No progress bars and no summary.
     #[arg(long, short)]
@@ -175,7 +237,8 @@ pub struct NeighborsArgs {
     /// How many neighbours to list.
     #[arg(short, default_value_t = 10)]
     pub k: usize,
-    /// An entity id, or a name (exact, else the most popular name containing it).
+    /// An entity id, or a name matched as the viewer's search does (case and accents ignored,
+    /// prefix before word start before anywhere); a name several entities match lists them.
     pub query: String,
 }
 
@@ -186,150 +249,28 @@ pub struct InspectArgs {
     pub dir: PathBuf,
 }
 
-fn title_from(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or(&name);
-    stem.replace(['_', '-'], " ")
-}
-
-impl BuildArgs {
-    /// Checks ranges and combinations, and turns the flags into a [`BuildConfig`].
-    pub fn validate(&self) -> Result<BuildConfig> {
-        let bad = |m: String| Err(BuildError::Unusable(m));
-        if !(3..=16).contains(&self.dim) {
-            return bad(format!("--dim must be between 3 and 16, got {}", self.dim));
-        }
-        if !(1..=200).contains(&self.neighbors) {
-            return bad(format!("--neighbors must be between 1 and 200, got {}", self.neighbors));
-        }
-        if self.min_contexts == 0 {
-            return bad("--min-contexts must be at least 1".into());
-        }
-        if self.max_context_size < 2 {
-            return bad(format!("--max-context-size must be at least 2, got {}", self.max_context_size));
-        }
-        if !(2..=500).contains(&self.umap_neighbors) {
-            return bad(format!("--umap-neighbors must be between 2 and 500, got {}", self.umap_neighbors));
-        }
-        if !(self.min_dist > 0.0 && self.min_dist <= 1.0) {
-            return bad(format!("--min-dist must be in (0, 1], got {}", self.min_dist));
-        }
-        if !(2.0..=200.0).contains(&self.perplexity) {
-            return bad(format!("--perplexity must be between 2 and 200, got {}", self.perplexity));
-        }
-        if self.mde_iterations == 0 {
-            return bad("--mde-iterations must be at least 1".into());
-        }
-        if self.threads == Some(0) {
-            return bad("--threads must be at least 1".into());
-        }
-        for (flag, path) in [("--interactions", Some(&self.interactions)), ("--metadata", self.metadata.as_ref())] {
-            if let Some(p) = path {
-                if !p.is_file() {
-                    return bad(format!("{flag} {}: no such file", p.display()));
-                }
-            }
-        }
-        let mut params = BTreeMap::new();
-        let mut put = |k: &str, v: String| {
-            params.insert(k.to_string(), starmap_format::ParamValue::Text(v));
-        };
-        put("entity-col", self.entity_col.clone());
-        put("context-col", self.context_col.clone());
-        if let Some(w) = &self.weight_col {
-            put("weight-col", w.clone());
-            put("weight-transform", format!("{:?}", self.weight_transform).to_lowercase());
-        }
-        put("min-contexts", self.min_contexts.to_string());
-        put("max-context-size", self.max_context_size.to_string());
-        put("similarity", format!("{:?}", self.similarity).to_lowercase());
-        put("neighbors", self.neighbors.to_string());
-        put("dim", self.dim.to_string());
-        put("init", format!("{:?}", self.init).to_lowercase());
-        put("attractive", format!("{:?}", self.attractive).to_lowercase());
-        put("mde-iterations", self.mde_iterations.to_string());
-        put("projection", format!("{:?}", self.projection).to_lowercase());
-        match self.projection {
-            Projection::Umap => {
-                put("umap-neighbors", self.umap_neighbors.to_string());
-                put("min-dist", self.min_dist.to_string());
-                if let Some(e) = self.umap_epochs {
-                    put("umap-epochs", e.to_string());
-                }
-            }
-            Projection::Tsne => put("perplexity", self.perplexity.to_string()),
-        }
-        put("seed", self.seed.to_string());
-        let title = self.title.clone().unwrap_or_else(|| title_from(&self.interactions));
-        let extra_files =
-            if self.data_only { Vec::new() } else { crate::site::viewer_files(&title, &self.description)? };
-
-        Ok(BuildConfig {
-            ingest: IngestOptions {
-                path: self.interactions.clone(),
-                entity_col: self.entity_col.clone(),
-                context_col: self.context_col.clone(),
-                weight_col: self.weight_col.clone(),
-                delimiter: self.delimiter,
-                min_contexts: self.min_contexts,
-                max_context_size: self.max_context_size,
-                weight_transform: if self.weight_col.is_some() {
-                    self.weight_transform
-                } else {
-                    WeightTransform::Binary
-                },
-                seed: self.seed,
-            },
-            metadata: self.metadata.as_ref().map(|path| MetadataOptions {
-                path: path.clone(),
-                id_col: self.id_col.clone().unwrap_or_else(|| self.entity_col.clone()),
-                label_col: self.label_col.clone(),
-                delimiter: self.delimiter,
-            }),
-            out: self.out.clone(),
-            export_csv: self.export_csv.clone(),
-            similarity: self.similarity,
-            neighbors: self.neighbors,
-            mde: MdeParams {
-                dim: self.dim,
-                attractive: self.attractive,
-                repulsive_fraction: 1.0,
-                max_iter: self.mde_iterations,
-                init: self.init,
-                seed: self.seed,
-            },
-            projection: self.projection,
-            umap_neighbors: self.umap_neighbors,
-            umap: UmapParams {
-                min_dist: self.min_dist,
-                epochs: self.umap_epochs.unwrap_or(0),
-                seed: self.seed,
-                ..UmapParams::default()
-            },
-            tsne: TsneParams { perplexity: self.perplexity, ..TsneParams::default() },
-            seed: self.seed,
-            title,
-            description: self.description.clone(),
-            params,
-            extra_files,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use starmap_core::Params;
 
     fn parse(args: &[&str]) -> std::result::Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("starmap").chain(args.iter().copied()))
     }
 
+    fn build_args(args: &[&str]) -> BuildArgs {
+        match parse(args).unwrap().command {
+            Command::Build(b) => *b,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn contract_flags_parse() {
-        let cli = parse(&[
+        let b = build_args(&[
             "build",
             "--interactions",
-            "Cargo.toml",
+            "i.csv",
             "--entity-col",
             "film",
             "--context-col",
@@ -337,7 +278,7 @@ mod tests {
             "--weight-col",
             "w",
             "--metadata",
-            "Cargo.toml",
+            "m.csv",
             "--id-col",
             "id",
             "--label-col",
@@ -362,19 +303,25 @@ mod tests {
             "0.3",
             "--perplexity",
             "30",
+            "--similarity",
+            "cosine-damped",
             "--seed",
             "9",
             "--threads",
             "2",
+            "--delimiter",
+            "tab",
             "--quiet",
-        ])
-        .unwrap();
-        let Command::Build(b) = cli.command else { panic!() };
-        let cfg = b.validate().unwrap();
-        assert_eq!((cfg.neighbors, cfg.mde.dim, cfg.seed), (10, 5, 9));
-        assert_eq!(cfg.mde.init, Init::Spectral);
-        assert_eq!(cfg.projection, Projection::Tsne);
-        assert_eq!(cfg.params["perplexity"], starmap_format::ParamValue::Text("30".into()));
+        ]);
+        let p = b.params().validate().unwrap();
+        assert_eq!((p.graph.neighbors, p.mde.dim, p.seed), (10, 5, 9));
+        assert_eq!((p.mde.init, p.projection), (Init::Spectral, Projection::Tsne));
+        assert_eq!(p.graph.similarity, Similarity::CosineDamped);
+        assert_eq!(p.input.delimiter, Some("tab".parse().unwrap()));
+        assert_eq!(p.input.id_col(), "id");
+        let recorded = p.to_manifest().unwrap();
+        assert_eq!(recorded["perplexity"], starmap_format::ParamValue::Float(30.0));
+        assert_eq!(recorded["similarity"], starmap_format::ParamValue::Text("cosine-damped".into()));
         assert!(parse(&["neighbors", "--map", "m", "-k", "5", "Heat"]).is_ok());
         assert!(parse(&["inspect", "m"]).is_ok());
         assert!(parse(&["serve", "m", "--port", "0"]).is_ok());
@@ -382,32 +329,30 @@ mod tests {
     }
 
     #[test]
+    fn defaults_are_the_libraries_defaults() {
+        let b =
+            build_args(&["build", "--interactions", "i.csv", "--entity-col", "a", "--context-col", "b", "--out", "o"]);
+        assert_eq!(b.params(), BuildParams::new(InputParams::new("i.csv", "a", "b")));
+    }
+
+    #[test]
     fn out_of_range_values_are_explained() {
-        let base = ["build", "--interactions", "Cargo.toml", "--entity-col", "a", "--context-col", "b", "--out", "o"];
+        let base = ["build", "--interactions", "i.csv", "--entity-col", "a", "--context-col", "b", "--out", "o"];
         for (extra, expect) in [
             (vec!["--dim", "2"], "--dim must be between 3 and 16"),
             (vec!["--min-dist", "0"], "--min-dist"),
             (vec!["--neighbors", "0"], "--neighbors"),
-            (vec!["--threads", "0"], "--threads"),
+            (vec!["--umap-epochs", "0"], "--umap-epochs"),
         ] {
             let args: Vec<&str> = base.iter().copied().chain(extra).collect();
-            let Command::Build(b) = parse(&args).unwrap().command else { panic!() };
-            let msg = b.validate().unwrap_err().to_string();
+            let msg = build_args(&args).params().validate().unwrap_err().to_string();
             assert!(msg.contains(expect), "{msg}");
         }
-        assert!(parse(&[
-            "build",
-            "--interactions",
-            "x",
-            "--entity-col",
-            "a",
-            "--context-col",
-            "b",
-            "--out",
-            "o",
-            "--id-col",
-            "i"
-        ])
-        .is_err());
+        let with = |extra: &[&str]| parse(&base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>());
+        let err = with(&["--similarity", "cosinedamped"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("cosine-damped"), "{err}");
+        assert!(with(&["--threads", "0"]).unwrap_err().to_string().contains("at least 1"));
+        assert!(with(&["--id-col", "i"]).is_err(), "--id-col needs --metadata");
     }
 }

@@ -1,17 +1,26 @@
-//! `starmap`: the command-line shell over the builder library.
+//! `starmap`: the command line over the `starmap-core` stage library. Parses the flags (clap),
+//! runs the subcommand, and turns its error into one line on stderr and the exit status
+//! documented in `starmap --help`: 2 for bad input, 1 when the output could not be written.
+#![deny(missing_docs)]
+
+mod cli;
+mod commands;
+mod progress;
+mod serve;
+mod site;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use starmap_builder::cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match starmap_builder::commands::run(cli) {
+    // Flag errors exit here with clap's own status, 2: the same as any other bad input.
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(e.exit_code() as u8)
+            ExitCode::from(if e.is_bad_input() { cli::EXIT_BAD_INPUT } else { cli::EXIT_FAILED })
         }
     }
 }

@@ -1,82 +1,98 @@
-//! Progress bars on stderr for the long stages. Hidden with `--quiet` or when stderr is not a
-//! terminal, so logs and tests see only the closing summary. Stages receive a plain
-//! [`ProgressBar`] and never know whether it is drawn.
+//! Progress bars on stderr: the command line's side of `starmap_core::progress::Progress`.
+//! Hidden with `--quiet` or when stderr is not a terminal, so logs and tests see only the
+//! closing summary. One bar per stage, cleared when the stage ends.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use starmap_core::progress::{Progress, Unit};
 
-/// Hands out one bar per stage.
-#[derive(Clone)]
-pub struct Progress {
+/// Draws the stages' progress with indicatif.
+pub struct Bars {
     multi: Option<MultiProgress>,
-    quiet: bool,
+    current: Mutex<Option<ProgressBar>>,
 }
 
-impl Progress {
+impl Bars {
     /// Bars drawn on stderr unless `quiet` or stderr is not a terminal.
     pub fn new(quiet: bool) -> Self {
         let visible = !quiet && std::io::stderr().is_terminal();
-        Self { multi: visible.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(8))), quiet }
-    }
-
-    /// Never draws anything (library callers, tests).
-    pub fn hidden() -> Self {
-        Self { multi: None, quiet: true }
-    }
-
-    fn add(&self, bar: ProgressBar) -> ProgressBar {
-        match &self.multi {
-            Some(m) => m.add(bar),
-            None => ProgressBar::hidden(),
+        Self {
+            multi: visible.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(8))),
+            current: Mutex::new(None),
         }
     }
 
-    /// A bar counting bytes of an input file.
-    pub fn bytes(&self, stage: &str, total: u64) -> ProgressBar {
-        let bar = ProgressBar::new(total).with_style(
-            ProgressStyle::with_template("{prefix:>14.bold} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
+    /// The current stage's bar (a cheap handle), if bars are drawn and a stage is running.
+    fn bar(&self) -> Option<ProgressBar> {
+        self.multi.as_ref()?;
+        self.current.lock().ok().and_then(|b| b.clone())
+    }
+}
+
+fn style(template: &str, fallback: ProgressStyle) -> ProgressStyle {
+    // The templates are constants; a typo would show the plain default instead of failing.
+    ProgressStyle::with_template(template).unwrap_or(fallback)
+}
+
+impl Progress for Bars {
+    fn begin(&self, stage: &str, unit: Unit, total: u64) {
+        let Some(multi) = &self.multi else { return };
+        let bar = match unit {
+            Unit::Bytes => ProgressBar::new(total).with_style(
+                style(
+                    "{prefix:>14.bold} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+                    ProgressStyle::default_bar(),
+                )
                 .progress_chars("=> "),
-        );
-        bar.set_prefix(stage.to_string());
-        self.add(bar)
-    }
-
-    /// A bar counting items (rows, iterations, epochs).
-    pub fn items(&self, stage: &str, total: u64, unit: &str) -> ProgressBar {
-        let template =
-            format!("{{prefix:>14.bold}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{elapsed}}, {{eta}} left) {{msg}}");
-        let bar = ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(&template)
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
+            ),
+            Unit::Items(unit) => ProgressBar::new(total).with_style(
+                style(
+                    &format!(
+                        "{{prefix:>14.bold}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{elapsed}}, {{eta}} left) {{msg}}"
+                    ),
+                    ProgressStyle::default_bar(),
+                )
                 .progress_chars("=> "),
-        );
+            ),
+            Unit::Unmeasured => ProgressBar::new_spinner()
+                .with_style(style("{prefix:>14.bold} {spinner} {elapsed} {msg}", ProgressStyle::default_spinner())),
+        };
         bar.set_prefix(stage.to_string());
-        self.add(bar)
-    }
-
-    /// A spinner for a stage of unknown length.
-    pub fn spinner(&self, stage: &str) -> ProgressBar {
-        let bar = ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{prefix:>14.bold} {spinner} {elapsed} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(stage.to_string());
-        let bar = self.add(bar);
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
-    }
-
-    /// Prints a line on stderr above the bars, unless quiet.
-    pub fn println(&self, line: &str) {
-        match &self.multi {
-            Some(m) => {
-                let _ = m.println(line);
+        let bar = multi.add(bar);
+        if unit == Unit::Unmeasured {
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+        if let Ok(mut current) = self.current.lock() {
+            if let Some(old) = current.replace(bar) {
+                old.finish_and_clear();
             }
-            None if !self.quiet => eprintln!("{line}"),
-            None => {}
+        }
+    }
+
+    fn set_total(&self, total: u64) {
+        if let Some(bar) = self.bar() {
+            bar.set_length(total);
+        }
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(bar) = self.bar() {
+            bar.inc(done);
+        }
+    }
+
+    fn message(&self, text: &str) {
+        if let Some(bar) = self.bar() {
+            bar.set_message(text.to_string());
+        }
+    }
+
+    fn end(&self) {
+        if let Some(bar) = self.current.lock().ok().and_then(|mut b| b.take()) {
+            bar.finish_and_clear();
         }
     }
 }

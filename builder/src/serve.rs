@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tiny_http::{Header, Method, Response, Server, StatusCode};
 
-use crate::error::{BuildError, Result};
+use starmap_core::{BuildError, Result};
 
 /// The Content-Type for a file name.
 pub fn content_type(path: &Path) -> &'static str {
@@ -90,7 +90,7 @@ fn handle(root: &Path, request: tiny_http::Request) {
 pub fn serve(dir: &Path, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
     if !dir.join("index.html").is_file() {
         return Err(BuildError::Unusable(format!(
-            "{} holds no index.html: serve a folder written by `starmap build`",
+            "{} holds no index.html: serve a folder written by `starmap build` without --data-only",
             dir.display()
         )));
     }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::{BuildError, Result};
+use starmap_core::{BuildError, Result};
 
 include!(concat!(env!("OUT_DIR"), "/viewer_bundle.rs"));
 
@@ -33,14 +33,19 @@ pub fn has_viewer() -> bool {
     VIEWER_FILES.iter().any(|(name, _)| *name == "index.html")
 }
 
+/// What to do about a binary built without the viewer.
+pub fn no_viewer_error() -> BuildError {
+    BuildError::Unusable(
+        "this starmap binary was built without the viewer bundle (web/release is missing): \
+         run `bash web/release.sh` and rebuild, or pass --data-only"
+            .into(),
+    )
+}
+
 /// The viewer's files, `index.html` filled in with `title` and `description`.
 pub fn viewer_files(title: &str, description: &str) -> Result<Vec<(String, Vec<u8>)>> {
     if !has_viewer() {
-        return Err(BuildError::Unusable(
-            "this starmap binary was built without the viewer bundle (web/release is missing): \
-             run `bash web/release.sh` and rebuild, or pass --data-only"
-                .into(),
-        ));
+        return Err(no_viewer_error());
     }
     Ok(VIEWER_FILES
         .iter()

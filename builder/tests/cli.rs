@@ -1,93 +1,12 @@
-//! The `starmap` binary as users run it: every kind of bad input gets a message naming the
-//! file (and line and column where there is one), exit code 2, no panic, and nothing at
-//! `--out`; good input builds reproducibly whatever the thread count.
+//! The `starmap` binary as users run it with bad input: every kind gets a message naming the
+//! file (and line and column where there is one), exit code 2 whatever the subcommand, no
+//! panic, and nothing at `--out`; good input builds reproducibly whatever the thread count.
+
+mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn starmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_starmap")).args(args).output().expect("run starmap")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-/// A small valid interactions file: 30 entities in 3 groups, 120 contexts.
-fn good_rows() -> String {
-    rows(120, 3, 10)
-}
-
-/// `users` contexts of 6 items each, drawn from one of `groups` groups of `size` items.
-fn rows(users: usize, groups: usize, size: usize) -> String {
-    let mut s = String::from("user,item,plays\n");
-    for u in 0..users {
-        let group = u % groups;
-        for k in 0..6 {
-            let item = group * size + (u * 7 + k * 3 + u / groups) % size;
-            s.push_str(&format!("u{u},i{item},{}\n", 1 + (u + k) % 5));
-        }
-    }
-    s
-}
-
-struct Case {
-    dir: tempfile::TempDir,
-}
-
-impl Case {
-    fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn out(&self) -> PathBuf {
-        self.dir.path().join("map")
-    }
-
-    /// Runs a build of `interactions` (+ extra flags) and returns its output.
-    fn build(&self, interactions: &Path, extra: &[&str]) -> Output {
-        let out = self.out();
-        let mut args = vec![
-            "build",
-            "--interactions",
-            interactions.to_str().unwrap(),
-            "--entity-col",
-            "item",
-            "--context-col",
-            "user",
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ];
-        args.extend_from_slice(extra);
-        starmap(&args)
-    }
-
-    /// Asserts a build failed cleanly with exit code 2 and a message containing every `needle`.
-    fn fails(&self, interactions: &Path, extra: &[&str], needles: &[&str]) {
-        let o = self.build(interactions, extra);
-        let msg = text(&o);
-        assert_eq!(o.status.code(), Some(2), "expected exit 2, got {:?}: {msg}", o.status.code());
-        for n in needles {
-            assert!(msg.contains(n), "message lacks {n:?}: {msg}");
-        }
-        assert!(!msg.contains("panicked"), "{msg}");
-        assert!(!self.out().exists(), "something was left at --out");
-        let leftovers: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".map"))
-            .collect();
-        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
-    }
-}
+use common::{build_output, good_rows, rows, starmap, text, Case};
 
 #[test]
 fn missing_column_names_the_header() {
@@ -251,29 +170,8 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "nothing-like-this"]);
     assert_eq!(o.status.code(), Some(2));
     let o = starmap(&["inspect", c.dir.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o)); // no manifest there: an I/O error
-}
-
-/// Everything a build writes, with the only parts allowed to differ (timings, peak memory)
-/// removed from the manifest.
-fn build_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let mut bytes = std::fs::read(e.path()).unwrap();
-            if name == "manifest.json" {
-                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                v["build"]["timings_secs"] = serde_json::Value::Null;
-                v["build"]["peak_memory_bytes"] = serde_json::Value::Null;
-                bytes = serde_json::to_vec(&v).unwrap();
-            }
-            (name, bytes)
-        })
-        .collect();
-    files.sort();
-    files
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("holds no manifest.json"), "{}", text(&o));
 }
 
 #[test]
@@ -328,4 +226,69 @@ fn inspect_checks_every_file() {
     let bad = starmap(&["inspect", c.out().to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     assert!(text(&bad).contains("points.bin") && text(&bad).contains("truncated"), "{}", text(&bad));
+}
+
+#[test]
+fn every_subcommand_exits_2_on_a_missing_or_wrong_path() {
+    let c = Case::new();
+    let missing = c.dir.path().join("nope");
+    let file = c.file("plain.txt", b"not a map");
+    let out = c.dir.path().join("out");
+    let (missing, file, out) = (missing.to_str().unwrap(), file.to_str().unwrap(), out.to_str().unwrap());
+    let good = c.file("i.csv", good_rows().as_bytes());
+    let good = good.to_str().unwrap();
+    let build = |interactions: &str, extra: &[&str]| {
+        let mut args = vec!["build", "--interactions", interactions, "--entity-col", "item", "--context-col", "user"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out, "--quiet"]);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let cases: Vec<Vec<String>> = vec![
+        build(missing, &[]),
+        build(c.dir.path().to_str().unwrap(), &[]),
+        build(good, &["--metadata", missing]),
+        ["inspect", missing].map(String::from).to_vec(),
+        ["inspect", file].map(String::from).to_vec(),
+        ["serve", missing, "--port", "0"].map(String::from).to_vec(),
+        ["serve", c.dir.path().to_str().unwrap(), "--port", "0"].map(String::from).to_vec(),
+        ["neighbors", "--map", missing, "x"].map(String::from).to_vec(),
+        ["demo", "--no-serve", "--quiet", "--out", c.dir.path().to_str().unwrap()].map(String::from).to_vec(),
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = starmap(&args);
+        let msg = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {msg}");
+        assert!(msg.starts_with("error: ") && !msg.contains("panicked"), "{args:?}: {msg}");
+        assert!(!std::path::Path::new(out).exists(), "{args:?} wrote --out");
+    }
+}
+
+#[test]
+fn flag_errors_exit_2_as_clap_does_and_help_documents_it() {
+    for args in [
+        vec!["build", "--interactions", "i.csv"],
+        vec!["build", "--interactions", "i.csv", "--entity-col", "a", "--context-col", "b", "--out", "o", "--dim", "x"],
+        vec![
+            "build",
+            "--interactions",
+            "i.csv",
+            "--entity-col",
+            "a",
+            "--context-col",
+            "b",
+            "--out",
+            "o",
+            "--similarity",
+            "cosinedamped",
+        ],
+        vec!["inspect"],
+        vec!["frobnicate"],
+    ] {
+        let o = starmap(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+    }
+    let help = starmap(&["--help"]);
+    assert!(help.status.success());
+    assert!(text(&help).contains("Exit status:") && text(&help).contains("2  bad input, for every subcommand"));
 }

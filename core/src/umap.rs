@@ -7,35 +7,56 @@
 //! The SGD runs in parallel over fixed node ranges with per-range seeded generators (see
 //! [`optimize`]): bit-identical results for a seed, whatever the thread count.
 
-use indicatif::ProgressBar;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::knn::Knn;
+use crate::fastmath::fast_pow;
+use crate::hash::mix64;
 use crate::mde::Embedding;
+use crate::neighbors::NeighborTable;
+use crate::params::{require, shortest_f32, ParamError, Params, Valid};
+use crate::progress::Progress;
 use crate::spectral;
 
+/// Scale of the layout (umap-learn's `spread`).
+const SPREAD: f32 = 1.0;
+/// Negative samples per positive one (umap-learn's `negative_sample_rate`).
+const NEGATIVE_SAMPLE_RATE: usize = 5;
+/// Weight of the repulsion (umap-learn's `repulsion_strength`).
+const REPULSION_STRENGTH: f32 = 1.0;
+
 /// UMAP parameters.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct UmapParams {
-    /// Smallest distance between points in the layout (0 < min_dist ≤ spread).
+    /// Neighbourhood size of the fuzzy graph, 2 to 500. By default 15, umap-learn's own: it beat
+    /// 30 and 100 on recall and costs least (docs/CHOICES.md).
+    #[serde(rename = "umap-neighbors")]
+    pub neighbors: usize,
+    /// Smallest distance between points in the layout, in (0, 1]. By default 0.25.
+    #[serde(serialize_with = "shortest_f32")]
     pub min_dist: f32,
-    /// Scale of the layout.
-    pub spread: f32,
-    /// Training epochs; 0 picks 500 below 10k points, 200 above (umap-learn's rule).
-    pub epochs: usize,
-    /// Negative samples per positive one.
-    pub negative_sample_rate: usize,
-    /// Weight of the repulsion.
-    pub repulsion_strength: f32,
-    /// Seed of the sampling.
-    pub seed: u64,
+    /// Training epochs. By default (`None`) 500 below 10k points, 200 above (umap-learn's rule).
+    #[serde(rename = "umap-epochs", skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<usize>,
 }
 
 impl Default for UmapParams {
     fn default() -> Self {
-        Self { min_dist: 0.25, spread: 1.0, epochs: 0, negative_sample_rate: 5, repulsion_strength: 1.0, seed: 0 }
+        Self { neighbors: 15, min_dist: 0.25, epochs: None }
+    }
+}
+
+impl Params for UmapParams {
+    fn check(&self) -> Result<(), ParamError> {
+        require((2..=500).contains(&self.neighbors), "umap-neighbors", "between 2 and 500", self.neighbors)?;
+        require(self.min_dist > 0.0 && self.min_dist <= 1.0, "min-dist", "in (0, 1]", self.min_dist)?;
+        match self.epochs {
+            Some(e) => require(e >= 1, "umap-epochs", "at least 1", e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -131,14 +152,15 @@ fn smooth_knn(dists: &[f32], mean_all: f64) -> (f64, f64) {
 }
 
 /// Builds the fuzzy simplicial set of a k-NN graph.
-pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
+pub fn fuzzy_graph(knn: &NeighborTable) -> FuzzyGraph {
     let n = knn.n();
-    let mean_all = knn.distances.iter().map(|&d| d as f64).sum::<f64>() / knn.distances.len().max(1) as f64;
+    let distances = knn.values();
+    let mean_all = distances.iter().map(|&d| d as f64).sum::<f64>() / distances.len().max(1) as f64;
     let directed: Vec<Vec<(u32, u32, f32)>> = (0..n)
         .into_par_iter()
         .with_min_len(256)
         .map(|i| {
-            let d = knn.distances_of(i);
+            let d = knn.values_of(i);
             let (rho, sigma) = smooth_knn(d, mean_all);
             knn.indices_of(i)
                 .iter()
@@ -151,7 +173,7 @@ pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
         })
         .collect();
     // Fuzzy union w_ij + w_ji − w_ij·w_ji: gather both directions per pair, then merge.
-    let mut all: Vec<(u32, u32, f32)> = Vec::with_capacity(2 * n * knn.k);
+    let mut all: Vec<(u32, u32, f32)> = Vec::with_capacity(2 * n * knn.k());
     for row in &directed {
         for &(i, j, w) in row {
             all.push((i, j, w));
@@ -182,40 +204,6 @@ pub fn fuzzy_graph(knn: &Knn) -> FuzzyGraph {
     FuzzyGraph { heads, tails, weights }
 }
 
-/// ln x for x > 0 (absolute error below 1e-6 · (1 + |ln x|)): ln x = e·ln 2 + ln m with
-/// m in [√½, √2) and ln m = 2 atanh((m − 1)/(m + 1)) by a short series. libm's `logf` is a
-/// call, and one is needed per edge in the embedding's repulsion and per UMAP update.
-pub fn fast_ln(x: f32) -> f32 {
-    if x <= 0.0 {
-        return f32::NEG_INFINITY;
-    }
-    let bits = x.to_bits();
-    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
-    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
-    if m > std::f32::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
-    let t = (m - 1.0) / (m + 1.0);
-    let t2 = t * t;
-    2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0)))) + e as f32 * std::f32::consts::LN_2
-}
-
-/// x^p for x > 0, via exp2(p · log2 x) with short polynomials: relative error below 1e-5,
-/// about five times faster than `powf`, and one is needed per SGD update.
-pub fn fast_pow(x: f32, p: f32) -> f32 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    let y = (p * fast_ln(x) * std::f32::consts::LOG2_E).clamp(-126.0, 126.0);
-    // 2^y = 2^i · e^(f ln 2), f in [−½, ½]; rounded by truncating a positive number
-    // (f32::round is a libm call).
-    let i = (y + 127.5) as i32 - 127;
-    let f = (y - i as f32) * std::f32::consts::LN_2;
-    let poly = 1.0 + f * (1.0 + f * (0.5 + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0)))));
-    poly * f32::from_bits(((i + 127) as u32) << 23)
-}
-
 fn clip(v: f32) -> f32 {
     v.clamp(-4.0, 4.0)
 }
@@ -234,30 +222,30 @@ struct Part {
 
 /// Lays `graph` out in 2D starting from `init` (row-major n × 2), in place.
 ///
-/// Each epoch the nodes are split into [`PARTS`] fixed index ranges processed in parallel. A
+/// Each epoch the nodes are split into `PARTS` (64) fixed index ranges processed in parallel. A
 /// part moves only its own nodes (the head of each edge; the graph holds both directions of
 /// every edge, so each end is pulled by its own copy), reads its own nodes live and every other
 /// node from a snapshot taken at the start of the epoch. Each part draws negative samples from
 /// its own generator seeded by (seed, epoch, part). No two tasks write the same memory and no
 /// task reads memory another writes, so the layout is bit-identical for any thread count.
-pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar: &ProgressBar) {
+pub fn optimize(
+    graph: &FuzzyGraph,
+    layout: &mut [f32],
+    params: &Valid<UmapParams>,
+    seed: u64,
+    progress: &dyn Progress,
+) {
     let n = layout.len() / 2;
     if n == 0 {
         return;
     }
-    let epochs = if params.epochs > 0 {
-        params.epochs
-    } else if n <= 10_000 {
-        500
-    } else {
-        200
-    };
-    let (a, b) = fit_ab(params.min_dist, params.spread);
+    let epochs = params.epochs.unwrap_or(if n <= 10_000 { 500 } else { 200 });
+    let (a, b) = fit_ab(params.min_dist, SPREAD);
     let max_w = graph.weights.iter().copied().fold(0.0f32, f32::max);
     // Edges too weak to be sampled even once in the whole run are dropped (as umap-learn does).
     let keep: Vec<usize> = (0..graph.weights.len()).filter(|&e| graph.weights[e] >= max_w / epochs as f32).collect();
     let epochs_per_sample: Vec<f32> = keep.iter().map(|&e| max_w / graph.weights[e]).collect();
-    let rate = params.negative_sample_rate as f32;
+    let rate = NEGATIVE_SAMPLE_RATE as f32;
     let epochs_per_negative: Vec<f32> = epochs_per_sample.iter().map(|&e| e / rate).collect();
 
     let part_nodes = n.div_ceil(PARTS);
@@ -277,7 +265,7 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
         start = end;
     }
     let mut snapshot = layout.to_vec();
-    bar.set_length(epochs as u64);
+    progress.set_total(epochs as u64);
 
     for epoch in 0..epochs {
         let alpha = 1.0 - epoch as f32 / epochs as f32;
@@ -286,9 +274,15 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
         let snap = &snapshot;
         layout.par_chunks_mut(2 * part_nodes).zip(parts.par_iter_mut()).enumerate().for_each(|(p, (own, part))| {
             let base = p * part_nodes;
-            let mut rng = Pcg64Mcg::seed_from_u64(
-                params.seed ^ 0x756d_6170 ^ crate::ingest::mix64(((epoch as u64) << 20) | p as u64),
-            );
+            // A node of this part as it is now, any other as it was when the epoch began.
+            let at = |own: &[f32], k: usize| {
+                if k >= base && k - base < part_nodes {
+                    (own[2 * (k - base)], own[2 * (k - base) + 1])
+                } else {
+                    (snap[2 * k], snap[2 * k + 1])
+                }
+            };
+            let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x756d_6170 ^ mix64(((epoch as u64) << 20) | p as u64));
             for (local, slot) in part.edges.clone().enumerate() {
                 if part.next_sample[local] > now {
                     continue;
@@ -296,11 +290,7 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
                 let e = keep[slot];
                 let i = graph.heads[e] as usize - base;
                 let j = graph.tails[e] as usize;
-                let (xj, yj) = if j >= base && j - base < part_nodes {
-                    (own[2 * (j - base)], own[2 * (j - base) + 1])
-                } else {
-                    (snap[2 * j], snap[2 * j + 1])
-                };
+                let (xj, yj) = at(own, j);
                 let (dx, dy) = (own[2 * i] - xj, own[2 * i + 1] - yj);
                 let d2 = dx * dx + dy * dy;
                 if d2 > 0.0 {
@@ -320,24 +310,20 @@ pub fn optimize(graph: &FuzzyGraph, layout: &mut [f32], params: &UmapParams, bar
                     if k == i + base {
                         continue;
                     }
-                    let (xk, yk) = if k >= base && k - base < part_nodes {
-                        (own[2 * (k - base)], own[2 * (k - base) + 1])
-                    } else {
-                        (snap[2 * k], snap[2 * k + 1])
-                    };
+                    let (xk, yk) = at(own, k);
                     let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
                     let d2 = dx * dx + dy * dy;
                     if d2 <= 0.0 {
                         continue; // coincident: no direction to push in (the start jitter avoids this)
                     }
-                    let coeff = 2.0 * params.repulsion_strength * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
+                    let coeff = 2.0 * REPULSION_STRENGTH * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
                     own[2 * i] += clip(coeff * dx) * alpha;
                     own[2 * i + 1] += clip(coeff * dy) * alpha;
                 }
                 part.next_negative[local] += negatives as f32 * epochs_per_negative[slot];
             }
         });
-        bar.inc(1);
+        progress.advance(1);
     }
 }
 
@@ -351,11 +337,17 @@ pub fn scale_init(layout: &mut [f64], seed: u64) -> Vec<f32> {
 }
 
 /// UMAP of `embedding` using its precomputed k-NN graph.
-pub fn project(embedding: &Embedding, knn: &Knn, params: &UmapParams, bar: &ProgressBar) -> Vec<f32> {
+pub fn project(
+    embedding: &Embedding,
+    knn: &NeighborTable,
+    params: &Valid<UmapParams>,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Vec<f32> {
     let graph = fuzzy_graph(knn);
     let mut start = spectral::pca(&embedding.coords, embedding.dim, 2);
-    let mut layout = scale_init(&mut start, params.seed);
-    optimize(&graph, &mut layout, params, bar);
+    let mut layout = scale_init(&mut start, seed);
+    optimize(&graph, &mut layout, params, seed, progress);
     layout
 }
 
@@ -363,24 +355,8 @@ pub fn project(embedding: &Embedding, knn: &Knn, params: &UmapParams, bar: &Prog
 mod tests {
     use super::*;
     use crate::knn::brute_force;
-
-    #[test]
-    fn fast_pow_is_accurate_across_the_range() {
-        for &p in &[0.5f32, 0.79, 0.9, 1.0, 1.3] {
-            let mut x = 1e-6f32;
-            while x < 1e6 {
-                let (fast, exact) = (fast_pow(x, p), x.powf(p));
-                assert!(((fast - exact) / exact).abs() < 2e-5, "{x}^{p}: {fast} vs {exact}");
-                x *= 1.37;
-            }
-        }
-        assert_eq!(fast_pow(0.0, 0.9), 0.0);
-        let mut x = 1e-30f32;
-        while x < 1e30 {
-            assert!((fast_ln(x) - x.ln()).abs() < 1e-5 * (1.0 + x.ln().abs()), "ln {x}");
-            x *= 3.3;
-        }
-    }
+    use crate::progress::NoProgress;
+    use crate::test_data::{gap_and_spread, two_blobs};
 
     #[test]
     fn ab_fit_matches_umap_learn() {
@@ -396,8 +372,8 @@ mod tests {
         let pts: Vec<f32> =
             (0..40).flat_map(|i| [(i % 7) as f32 * 0.3, (i / 7) as f32 * 0.5 + (i as f32) * 0.01]).collect();
         let knn = brute_force(&pts, 2, 8);
-        let (rho, sigma) = smooth_knn(knn.distances_of(3), 1.0);
-        let sum: f64 = knn.distances_of(3).iter().map(|&d| (-((d as f64 - rho).max(0.0)) / sigma).exp()).sum();
+        let (rho, sigma) = smooth_knn(knn.values_of(3), 1.0);
+        let sum: f64 = knn.values_of(3).iter().map(|&d| (-((d as f64 - rho).max(0.0)) / sigma).exp()).sum();
         assert!((sum - 3.0).abs() < 1e-3, "{sum}");
         let g = fuzzy_graph(&knn);
         let mut pairs: Vec<(u32, u32, u32)> =
@@ -412,29 +388,12 @@ mod tests {
 
     #[test]
     fn two_blobs_stay_apart_in_2d() {
-        let mut rng = Pcg64Mcg::seed_from_u64(1);
-        let mut pts = Vec::new();
-        for c in 0..2 {
-            for _ in 0..100 {
-                for d in 0..4 {
-                    let centre = if d == 0 { c as f32 * 10.0 } else { 0.0 };
-                    pts.push(centre + rng.random_range(-1.0f32..1.0));
-                }
-            }
-        }
-        let emb = Embedding { dim: 4, coords: pts };
+        let emb = two_blobs(100, 4, 10.0, 1);
         let knn = brute_force(&emb.coords, 4, 15);
-        let params = UmapParams { epochs: 200, ..Default::default() };
-        let y = project(&emb, &knn, &params, &ProgressBar::hidden());
-        let centroid = |r: std::ops::Range<usize>| {
-            let m = r.len() as f32;
-            r.fold((0.0, 0.0), |(x, yy), i| (x + y[2 * i] / m, yy + y[2 * i + 1] / m))
-        };
-        let (c0, c1) = (centroid(0..100), centroid(100..200));
-        let gap = ((c0.0 - c1.0).powi(2) + (c0.1 - c1.1).powi(2)).sqrt();
-        let spread =
-            (0..100).map(|i| ((y[2 * i] - c0.0).powi(2) + (y[2 * i + 1] - c0.1).powi(2)).sqrt()).sum::<f32>() / 100.0;
+        let params = UmapParams { epochs: Some(200), ..Default::default() }.validate().unwrap();
+        let y = project(&emb, &knn, &params, 0, &NoProgress);
+        let (gap, spread) = gap_and_spread(&y, 100);
         assert!(gap > 2.0 * spread, "gap {gap} spread {spread}");
-        assert_eq!(y, project(&emb, &knn, &params, &ProgressBar::hidden()), "not deterministic");
+        assert_eq!(y, project(&emb, &knn, &params, 0, &NoProgress), "not deterministic");
     }
 }

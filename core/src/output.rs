@@ -22,7 +22,7 @@ fn replaceable(dir: &Path) -> Result<bool> {
         Ok(mut entries) => Ok(entries.next().is_none() || dir.join(FILE_MANIFEST).is_file()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(false),
-        Err(e) => Err(BuildError::io(dir, e)),
+        Err(e) => Err(BuildError::write(dir, e)),
     }
 }
 
@@ -42,37 +42,37 @@ pub fn check_out_dir(out: &Path) -> Result<()> {
 pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) -> Result<()> {
     check_out_dir(out)?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
     }
     let tmp = sibling(out, "tmp");
     let result = (|| {
         if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+            fs::remove_dir_all(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
         }
-        fs::create_dir(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+        fs::create_dir(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
         for (name, bytes) in map.files.iter().chain(extra) {
             let path = tmp.join(name);
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
+                fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
             }
-            fs::write(&path, bytes).map_err(|e| BuildError::io(&path, e))?;
+            fs::write(&path, bytes).map_err(|e| BuildError::write(&path, e))?;
         }
         let manifest = serde_json::to_vec_pretty(&map.manifest)
-            .map_err(|e| BuildError::io(&tmp.join(FILE_MANIFEST), std::io::Error::other(e)))?;
-        fs::write(tmp.join(FILE_MANIFEST), manifest).map_err(|e| BuildError::io(&tmp.join(FILE_MANIFEST), e))?;
+            .map_err(|e| BuildError::write(&tmp.join(FILE_MANIFEST), std::io::Error::other(e)))?;
+        fs::write(tmp.join(FILE_MANIFEST), manifest).map_err(|e| BuildError::write(&tmp.join(FILE_MANIFEST), e))?;
         let old = sibling(out, "old");
         let had_old = out.exists();
         if had_old {
-            fs::rename(out, &old).map_err(|e| BuildError::io(out, e))?;
+            fs::rename(out, &old).map_err(|e| BuildError::write(out, e))?;
         }
         if let Err(e) = fs::rename(&tmp, out) {
             if had_old {
                 let _ = fs::rename(&old, out); // put the previous map back
             }
-            return Err(BuildError::io(out, e));
+            return Err(BuildError::write(out, e));
         }
         if had_old {
-            fs::remove_dir_all(&old).map_err(|e| BuildError::io(&old, e))?;
+            fs::remove_dir_all(&old).map_err(|e| BuildError::write(&old, e))?;
         }
         Ok(())
     })();
@@ -85,15 +85,15 @@ pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) 
 /// Writes a CSV file atomically: `header` then `rows`, each already split into fields.
 pub fn write_csv_atomic(path: &Path, write_rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
     }
     let tmp = sibling(path, "tmp");
     let result = (|| {
-        let file = fs::File::create(&tmp).map_err(|e| BuildError::io(&tmp, e))?;
+        let file = fs::File::create(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
         let mut w = BufWriter::new(file);
-        write_rows(&mut w).and_then(|_| w.flush()).map_err(|e| BuildError::io(&tmp, e))?;
+        write_rows(&mut w).and_then(|_| w.flush()).map_err(|e| BuildError::write(&tmp, e))?;
         drop(w);
-        fs::rename(&tmp, path).map_err(|e| BuildError::io(path, e))
+        fs::rename(&tmp, path).map_err(|e| BuildError::write(path, e))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -1,30 +1,80 @@
 //! Reading delimited text tables (CSV, TSV, optionally gzip-compressed) with errors that name
 //! the file, line and column. Shared by the interactions and metadata readers.
 //!
+//! [`TableReader::from_reader`] reads any byte source (gzip detected from its first bytes);
+//! [`TableReader::open`] is the same on a file opened through [`InputFiles`], with progress.
 //! The delimiter comes from the extension (`.tsv`, `.tab`, `.dat`: tab, else comma, looking
 //! through `.gz`) unless given. TSV is read without quote handling, as the IANA definition has
 //! none: names such as `"Weird Al" Yankovic` stay intact.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
-use indicatif::ProgressBar;
 
 use crate::error::{BuildError, Location, Result};
+use crate::input::InputFiles;
+use crate::progress::Progress;
 
-/// Counts bytes as they are read from the file, for the progress bar.
-struct Counting<R> {
+/// Counts bytes as they are read, for progress.
+struct Counting<'a, R> {
     inner: R,
-    bar: ProgressBar,
+    progress: &'a dyn Progress,
 }
 
-impl<R: Read> Read for Counting<R> {
+impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
+        self.progress.advance(n as u64);
         Ok(n)
+    }
+}
+
+/// A field delimiter given on the command line: one ASCII character, or `tab`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Delimiter(u8);
+
+impl Delimiter {
+    /// The byte.
+    pub fn byte(self) -> u8 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Delimiter {
+    type Err = String;
+
+    /// A single ASCII character, or `tab` / `\t`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "tab" | "\\t" | "\t" => Ok(Self(b'\t')),
+            _ if s.len() == 1 && s.is_ascii() && s != "\n" && s != "\r" && s != "\"" => Ok(Self(s.as_bytes()[0])),
+            _ => Err(format!("expected one ASCII character (not a quote or line break) or `tab`, got {s:?}")),
+        }
+    }
+}
+
+impl std::fmt::Display for Delimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            b'\t' => f.write_str("tab"),
+            b => write!(f, "{}", b as char),
+        }
+    }
+}
+
+impl From<Delimiter> for String {
+    fn from(d: Delimiter) -> String {
+        d.to_string()
+    }
+}
+
+impl TryFrom<String> for Delimiter {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        s.parse()
     }
 }
 
@@ -39,29 +89,20 @@ pub struct Dialect {
 
 impl Dialect {
     /// The dialect for `path`: an explicit delimiter wins, else the extension decides.
-    pub fn for_path(path: &Path, delimiter: Option<u8>) -> Self {
+    pub fn for_path(path: &Path, delimiter: Option<Delimiter>) -> Self {
         let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
         let tabbed = [".tsv", ".tab", ".dat"].iter().any(|ext| name.ends_with(ext));
-        let delimiter = delimiter.unwrap_or(if tabbed { b'\t' } else { b',' });
+        let delimiter = delimiter.map_or(if tabbed { b'\t' } else { b',' }, Delimiter::byte);
         Self { delimiter, quoting: delimiter != b'\t' }
     }
 }
 
-/// Parses a `--delimiter` value: a single character, or `tab` / `\t`.
-pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
-    match s {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(format!("expected one ASCII character or `tab`, got {s:?}")),
-    }
-}
-
 /// A table being read row by row.
-pub struct TableReader {
+pub struct TableReader<'a> {
     path: PathBuf,
     gzip: bool,
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Box<dyn Read + 'a>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
     line: u64,
@@ -72,7 +113,7 @@ pub struct TableReader {
 
 /// One row: its 1-based line number and fields.
 pub struct Row<'a> {
-    table: &'a TableReader,
+    table: &'a TableReader<'a>,
     /// Line the row starts on.
     pub line: u64,
 }
@@ -95,18 +136,39 @@ impl<'a> Row<'a> {
     }
 }
 
-impl TableReader {
-    /// Opens `path` (gzip detected from its magic bytes), reads the header row and feeds read
-    /// bytes to `bar`. `allow_multiline` accepts quoted fields spanning lines (free text).
-    pub fn open(path: &Path, dialect: Dialect, bar: &ProgressBar, allow_multiline: bool) -> Result<Self> {
-        let file = File::open(path).map_err(|e| BuildError::io(path, e))?;
-        if let Ok(meta) = file.metadata() {
-            bar.set_length(meta.len());
+impl<'a> TableReader<'a> {
+    /// Opens `path` through `files` and reads its header row, reporting bytes read to
+    /// `progress`. See [`TableReader::from_reader`].
+    pub fn open(
+        files: &dyn InputFiles,
+        path: &Path,
+        dialect: Dialect,
+        allow_multiline: bool,
+        progress: &'a dyn Progress,
+    ) -> Result<Self> {
+        let opened = files.open(path)?;
+        if let Some(len) = opened.len {
+            progress.set_total(len);
         }
-        let mut buffered = BufReader::with_capacity(1 << 16, Counting { inner: file, bar: bar.clone() });
-        let head = buffered.fill_buf().map_err(|e| BuildError::io(path, e))?;
+        Self::from_reader(path, Counting { inner: opened.reader, progress }, dialect, allow_multiline)
+    }
+
+    /// Reads a table from `reader` (gzip detected from its magic bytes) and its header row.
+    /// `name` is what errors call the source. `allow_multiline` accepts quoted fields spanning
+    /// lines (free text); elsewhere a line break inside a field is reported as an unterminated
+    /// quote.
+    pub fn from_reader(
+        name: impl Into<PathBuf>,
+        reader: impl Read + 'a,
+        dialect: Dialect,
+        allow_multiline: bool,
+    ) -> Result<Self> {
+        let path = name.into();
+        let mut buffered = BufReader::with_capacity(1 << 16, reader);
+        let head = buffered.fill_buf().map_err(|e| BuildError::read(&path, e))?;
         let gzip = head.starts_with(&[0x1f, 0x8b]);
-        let source: Box<dyn Read> = if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+        let source: Box<dyn Read + 'a> =
+            if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
         let reader = csv::ReaderBuilder::new()
             .delimiter(dialect.delimiter)
             .quoting(dialect.quoting)
@@ -115,7 +177,7 @@ impl TableReader {
             .buffer_capacity(1 << 16)
             .from_reader(source);
         let mut table = Self {
-            path: path.to_path_buf(),
+            path,
             gzip,
             reader,
             headers: Vec::new(),
@@ -126,7 +188,7 @@ impl TableReader {
         };
         if !table.advance()? {
             return Err(BuildError::input(
-                Location::file(path),
+                Location::file(&table.path),
                 "the file is empty: expected a header row naming the columns",
             ));
         }
@@ -235,6 +297,8 @@ impl TableReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::FileSystem;
+    use crate::progress::NoProgress;
     use std::io::Write;
 
     fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
@@ -243,8 +307,12 @@ mod tests {
         p
     }
 
+    fn open(path: &Path) -> Result<TableReader<'static>> {
+        TableReader::open(&FileSystem, path, Dialect::for_path(path, None), false, &NoProgress)
+    }
+
     fn read_all(path: &Path) -> Result<Vec<Vec<String>>> {
-        let mut t = TableReader::open(path, Dialect::for_path(path, None), &ProgressBar::hidden(), false)?;
+        let mut t = open(path)?;
         let n = t.headers().len();
         let mut rows = Vec::new();
         while let Some(r) = t.next_row()? {
@@ -258,9 +326,11 @@ mod tests {
         assert_eq!(Dialect::for_path(Path::new("a.tsv.gz"), None).delimiter, b'\t');
         assert!(!Dialect::for_path(Path::new("a.dat"), None).quoting);
         assert_eq!(Dialect::for_path(Path::new("a.csv"), None).delimiter, b',');
-        assert_eq!(Dialect::for_path(Path::new("a.tsv"), Some(b';')).delimiter, b';');
-        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
-        assert!(parse_delimiter("ab").is_err());
+        assert_eq!(Dialect::for_path(Path::new("a.tsv"), Some(Delimiter(b';'))).delimiter, b';');
+        assert_eq!("tab".parse(), Ok(Delimiter(b'\t')));
+        assert_eq!(Delimiter(b'\t').to_string(), "tab");
+        assert_eq!(";".parse::<Delimiter>().map(|d| d.to_string()), Ok(";".to_string()));
+        assert!("ab".parse::<Delimiter>().is_err() && "\"".parse::<Delimiter>().is_err());
     }
 
     #[test]
@@ -269,7 +339,7 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all("\u{feff}a,b\n1, x \n".as_bytes()).unwrap();
         let p = write(&dir, "t.csv.gz", &gz.finish().unwrap());
-        let t = TableReader::open(&p, Dialect::for_path(&p, None), &ProgressBar::hidden(), false).unwrap();
+        let t = open(&p).unwrap();
         assert_eq!(t.headers(), &["a", "b"]);
         assert_eq!(read_all(&p).unwrap(), vec![vec!["1", "x"]]);
     }
@@ -310,8 +380,25 @@ mod tests {
     fn missing_column_lists_the_header() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(&dir, "t.csv", b"user;item\n1;2\n");
-        let t = TableReader::open(&p, Dialect::for_path(&p, None), &ProgressBar::hidden(), false).unwrap();
+        let t = open(&p).unwrap();
         let msg = t.column("item", "--entity-col").unwrap_err().to_string();
         assert!(msg.contains("user;item") && msg.contains("delimiter"), "{msg}");
+    }
+
+    #[test]
+    fn reads_from_bytes_in_memory_gzip_included() {
+        let dialect = Dialect::for_path(Path::new("x.csv"), None);
+        let mut t = TableReader::from_reader("memory.csv", &b"a,b\n1,2\n"[..], dialect, false).unwrap();
+        assert_eq!(t.headers(), &["a", "b"]);
+        assert_eq!(t.next_row().unwrap().map(|r| r.str(1).unwrap().to_string()), Some("2".into()));
+        assert!(t.next_row().unwrap().is_none());
+
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"a,b\n1,2\n3\n").unwrap();
+        let bytes = gz.finish().unwrap();
+        let mut t = TableReader::from_reader("memory.csv.gz", std::io::Cursor::new(bytes), dialect, false).unwrap();
+        assert!(t.next_row().is_ok());
+        let msg = t.next_row().err().unwrap().to_string();
+        assert!(msg.starts_with("memory.csv.gz, line 3"), "{msg}");
     }
 }

@@ -6,56 +6,24 @@
 //! |context|². Rows are independent, so they run in parallel and the result does not depend on
 //! the thread count.
 
-use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::ingest::Interactions;
-use starmap_format::NO_NEIGHBOR;
+use crate::neighbors::NeighborTable;
+use crate::params::choice;
+use crate::progress::Progress;
 
-/// How co-occurrence counts are turned into similarities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Similarity {
-    /// Cosine of the entities' weighted context vectors: co-occurrence / √(popularity_i ·
-    /// popularity_j). Removes the popularity bias of raw counts; the default (see
-    /// docs/CHOICES.md for the measurements behind the choice).
-    Cosine,
-    /// Cosine with each context down-weighted by ln(e + its size), so that a context holding
-    /// hundreds of entities says less about each pair than a small one.
-    CosineDamped,
-    /// Raw weighted co-occurrence counts: popular entities dominate every row. For comparison.
-    Count,
-}
-
-/// Each entity's strongest neighbours, strongest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopNeighbors {
-    /// Neighbours kept per entity.
-    pub k: usize,
-    /// `n × k` entity indices, `NO_NEIGHBOR` padding rows with fewer neighbours.
-    pub indices: Vec<u32>,
-    /// Similarities parallel to `indices`.
-    pub scores: Vec<f32>,
-}
-
-impl TopNeighbors {
-    /// Number of entities.
-    pub fn n(&self) -> usize {
-        self.indices.len().checked_div(self.k).unwrap_or(0)
-    }
-
-    /// Entity `i`'s neighbours with scores, strongest first.
-    pub fn of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let row = i * self.k..(i + 1) * self.k;
-        self.indices[row.clone()]
-            .iter()
-            .copied()
-            .zip(self.scores[row].iter().copied())
-            .take_while(|&(j, _)| j != NO_NEIGHBOR)
-    }
-
-    /// Number of neighbours of entity `i`.
-    pub fn degree(&self, i: usize) -> usize {
-        self.of(i).count()
+choice! {
+    /// How co-occurrence counts are turned into similarities.
+    pub enum Similarity {
+        /// Cosine of the entities' weighted context vectors: co-occurrence / √(popularity_i ·
+        /// popularity_j). Removes the popularity bias of raw counts.
+        Cosine = "cosine",
+        /// Cosine with each context down-weighted by ln(e + its size), so that a context holding
+        /// hundreds of entities says less about each pair than a small one.
+        CosineDamped = "cosine-damped",
+        /// Raw weighted co-occurrence counts: popular entities dominate every row. For comparison.
+        Count = "count",
     }
 }
 
@@ -96,8 +64,8 @@ struct Scratch {
     row: Vec<(u32, f32)>,
 }
 
-/// Finds every entity's `k` most similar entities.
-pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, bar: &ProgressBar) -> TopNeighbors {
+/// Finds every entity's `k` most similar entities, strongest first (value: the similarity).
+pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progress: &dyn Progress) -> NeighborTable {
     let n = inter.n_entities();
     let ent = by_entity(inter);
     let context_weight: Vec<f32> = (0..inter.n_contexts())
@@ -119,7 +87,7 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, bar: 
             sq.sqrt() as f32
         })
         .collect();
-    bar.set_length(n as u64);
+    progress.set_total(n as u64);
 
     let rows: Vec<Vec<(u32, f32)>> = (0..n)
         .into_par_iter()
@@ -161,28 +129,20 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, bar: 
                 }
                 s.row.sort_unstable_by(order);
                 if i % 1024 == 0 {
-                    bar.inc(1024.min(n - i) as u64);
+                    progress.advance(1024.min(n - i) as u64);
                 }
                 s.row.clone()
             },
         )
         .collect();
-
-    let mut indices = vec![NO_NEIGHBOR; n * k];
-    let mut scores = vec![0.0f32; n * k];
-    for (i, row) in rows.iter().enumerate() {
-        for (slot, &(j, s)) in row.iter().enumerate() {
-            indices[i * k + slot] = j;
-            scores[i * k + slot] = s;
-        }
-    }
-    TopNeighbors { k, indices, scores }
+    NeighborTable::from_rows(k, &rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ingest::IngestStats;
+    use crate::progress::NoProgress;
 
     /// Contexts given as lists of (entity, weight).
     fn interactions(n: usize, contexts: &[&[(u32, f32)]]) -> Interactions {
@@ -210,7 +170,7 @@ mod tests {
         // Entity 0 is in contexts A, B; 1 in A, B; 2 in A, C, D.
         let inter =
             interactions(3, &[&[(0, 1.0), (1, 1.0), (2, 1.0)], &[(0, 1.0), (1, 1.0)], &[(2, 1.0)], &[(2, 1.0)]]);
-        let top = top_similar(&inter, 5, Similarity::Cosine, &ProgressBar::hidden());
+        let top = top_similar(&inter, 5, Similarity::Cosine, &NoProgress);
         let row0: Vec<(u32, f32)> = top.of(0).collect();
         assert_eq!(row0[0].0, 1);
         assert!((row0[0].1 - 1.0).abs() < 1e-6); // identical context sets
@@ -227,8 +187,8 @@ mod tests {
         contexts.push(vec![(0, 1.0), (1, 1.0), (2, 1.0)]);
         let refs: Vec<&[(u32, f32)]> = contexts.iter().map(|c| c.as_slice()).collect();
         let inter = interactions(23, &refs);
-        let count = top_similar(&inter, 1, Similarity::Count, &ProgressBar::hidden());
-        let cosine = top_similar(&inter, 1, Similarity::Cosine, &ProgressBar::hidden());
+        let count = top_similar(&inter, 1, Similarity::Count, &NoProgress);
+        let cosine = top_similar(&inter, 1, Similarity::Cosine, &NoProgress);
         // By raw counts 1's best partner ties between 0 and 2; cosine clearly prefers 2.
         assert_eq!(cosine.of(1).next().unwrap().0, 2);
         assert!(count.of(1).next().unwrap().1 <= 3.0);
@@ -237,7 +197,7 @@ mod tests {
     #[test]
     fn rows_are_cut_to_k_strongest_first_and_padded() {
         let inter = interactions(4, &[&[(0, 1.0), (1, 1.0), (2, 1.0)], &[(0, 1.0), (1, 1.0)]]);
-        let top = top_similar(&inter, 2, Similarity::Count, &ProgressBar::hidden());
+        let top = top_similar(&inter, 2, Similarity::Count, &NoProgress);
         assert_eq!(top.of(0).map(|x| x.0).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(top.degree(3), 0);
         assert_eq!(top.n(), 4);

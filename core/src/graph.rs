@@ -4,7 +4,36 @@
 //! few edges per entity is what gives the map structure instead of a featureless galaxy with the
 //! popular entities in the middle.
 
-use crate::cooc::TopNeighbors;
+use serde::{Deserialize, Serialize};
+
+use crate::cooc::Similarity;
+use crate::neighbors::NeighborTable;
+use crate::params::{require, ParamError, Params};
+use starmap_format::NO_NEIGHBOR;
+
+/// How the relationship graph is made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct GraphParams {
+    /// Popularity correction of the co-occurrence. By default cosine: it beat the damped
+    /// variant and raw counts on films × cast (docs/CHOICES.md).
+    pub similarity: Similarity,
+    /// Neighbours kept per entity. By default 10: sparser graphs keep neighbours together in 2D,
+    /// 5 breaks the map into dust (docs/CHOICES.md).
+    pub neighbors: usize,
+}
+
+impl Default for GraphParams {
+    fn default() -> Self {
+        Self { similarity: Similarity::Cosine, neighbors: 10 }
+    }
+}
+
+impl Params for GraphParams {
+    fn check(&self) -> Result<(), ParamError> {
+        require((1..=200).contains(&self.neighbors), "neighbors", "between 1 and 200", self.neighbors)
+    }
+}
 
 /// An undirected graph as a list of unique edges `i < j`, sorted.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +103,17 @@ impl Permutation {
             .flat_map(|&new| rows[new as usize * width..(new as usize + 1) * width].iter().copied())
             .collect()
     }
+
+    /// Moves a neighbour table of new indices back to old order, rows and entries alike.
+    pub fn table_to_old(&self, table: &NeighborTable) -> NeighborTable {
+        let k = table.k();
+        let indices = self
+            .to_old(table.indices(), k)
+            .iter()
+            .map(|&j| if j == NO_NEIGHBOR { j } else { self.order[j as usize] })
+            .collect();
+        NeighborTable::from_parts(k, indices, self.to_old(table.values(), k))
+    }
 }
 
 impl Graph {
@@ -122,7 +162,7 @@ impl Graph {
 }
 
 /// The symmetrised k-nearest-neighbour graph from each entity's first `k` top neighbours.
-pub fn knn_graph(top: &TopNeighbors, k: usize) -> Graph {
+pub fn knn_graph(top: &NeighborTable, k: usize) -> Graph {
     let n = top.n();
     let mut directed: Vec<(u32, u32)> = Vec::with_capacity(n * k);
     for i in 0..n {
@@ -150,16 +190,11 @@ pub fn knn_graph(top: &TopNeighbors, k: usize) -> Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use starmap_format::NO_NEIGHBOR;
 
     #[test]
     fn mutual_edges_weigh_two_and_one_sided_edges_one() {
         // 0 -> 1, 1 -> 0 (mutual); 2 -> 0 (one-sided); 3 has none.
-        let top = TopNeighbors {
-            k: 2,
-            indices: vec![1, NO_NEIGHBOR, 0, 2, 0, NO_NEIGHBOR, NO_NEIGHBOR, NO_NEIGHBOR],
-            scores: vec![1.0, 0.0, 1.0, 0.5, 0.9, 0.0, 0.0, 0.0],
-        };
+        let top = NeighborTable::from_rows(2, &[vec![(1, 1.0)], vec![(0, 1.0), (2, 0.5)], vec![(0, 0.9)], vec![]]);
         let g = knn_graph(&top, 2);
         assert_eq!(g.edges, vec![(0, 1), (0, 2), (1, 2)]);
         assert_eq!(g.weights, vec![2.0, 1.0, 1.0]);
@@ -184,5 +219,9 @@ mod tests {
         assert_eq!(h.edges, vec![(0, 1), (1, 2), (3, 4), (4, 5)]);
         let rows: Vec<u32> = (0..12).collect();
         assert_eq!(p.to_old(&p.to_new(&rows, 2), 2), rows);
+        // New nodes 0 and 1 (old 0 and 2) are each other's neighbour; the rest have none.
+        let t = NeighborTable::from_rows(1, &[vec![(1, 0.5)], vec![(0, 0.5)], vec![], vec![], vec![], vec![]]);
+        let back = p.table_to_old(&t);
+        assert_eq!(&back.indices()[..3], &[2, NO_NEIGHBOR, 0]);
     }
 }

@@ -5,39 +5,17 @@
 
 use std::num::NonZero;
 
-use indicatif::ProgressBar;
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 use rayon::prelude::*;
 
-/// Each point's `k` nearest other points, nearest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Knn {
-    /// Neighbours per point (fewer than asked when there are not enough points).
-    pub k: usize,
-    /// `n × k` indices.
-    pub indices: Vec<u32>,
-    /// `n × k` Euclidean distances.
-    pub distances: Vec<f32>,
+use crate::neighbors::NeighborTable;
+use crate::progress::Progress;
+
+fn empty() -> NeighborTable {
+    NeighborTable::from_parts(0, Vec::new(), Vec::new())
 }
 
-impl Knn {
-    /// Number of points.
-    pub fn n(&self) -> usize {
-        self.indices.len().checked_div(self.k).unwrap_or(0)
-    }
-
-    /// Point `i`'s neighbour indices.
-    pub fn indices_of(&self, i: usize) -> &[u32] {
-        &self.indices[i * self.k..(i + 1) * self.k]
-    }
-
-    /// Point `i`'s neighbour distances.
-    pub fn distances_of(&self, i: usize) -> &[f32] {
-        &self.distances[i * self.k..(i + 1) * self.k]
-    }
-}
-
-fn knn_fixed<const K: usize>(points: &[f32], dim: usize, k: usize, bar: &ProgressBar) -> Knn {
+fn knn_fixed<const K: usize>(points: &[f32], dim: usize, k: usize, progress: &dyn Progress) -> NeighborTable {
     let n = points.len() / dim;
     // Zero padding up to K dimensions leaves every distance unchanged.
     let padded: Vec<[f32; K]> = points
@@ -50,7 +28,7 @@ fn knn_fixed<const K: usize>(points: &[f32], dim: usize, k: usize, bar: &Progres
         .collect();
     let k = k.min(n.saturating_sub(1));
     let Some(ask) = NonZero::new(k + 1) else {
-        return Knn { k: 0, indices: Vec::new(), distances: Vec::new() };
+        return empty();
     };
     let tree: ImmutableKdTree<f32, K> = match ImmutableKdTree::new_from_slice(&padded) {
         Ok(t) => t,
@@ -62,7 +40,7 @@ fn knn_fixed<const K: usize>(points: &[f32], dim: usize, k: usize, bar: &Progres
         .map(|i| {
             let found = tree.query(&padded[i]).nearest_n::<SquaredEuclidean<f32>>(ask).execute();
             if i % 4096 == 0 {
-                bar.inc(4096.min(n - i) as u64);
+                progress.advance(4096.min(n - i) as u64);
             }
             let mut idx = Vec::with_capacity(k);
             let mut dist = Vec::with_capacity(k);
@@ -79,11 +57,11 @@ fn knn_fixed<const K: usize>(points: &[f32], dim: usize, k: usize, bar: &Progres
         indices.extend(idx);
         distances.extend(dist);
     }
-    Knn { k, indices, distances }
+    NeighborTable::from_parts(k, indices, distances)
 }
 
 /// Exact search by comparing every pair; for tiny inputs and as the test oracle.
-pub fn brute_force(points: &[f32], dim: usize, k: usize) -> Knn {
+pub fn brute_force(points: &[f32], dim: usize, k: usize) -> NeighborTable {
     let n = points.len() / dim;
     let k = k.min(n.saturating_sub(1));
     let mut indices = Vec::with_capacity(n * k);
@@ -103,18 +81,20 @@ pub fn brute_force(points: &[f32], dim: usize, k: usize) -> Knn {
             distances.push(d.sqrt());
         }
     }
-    Knn { k, indices, distances }
+    NeighborTable::from_parts(k, indices, distances)
 }
 
-/// The `k` nearest neighbours of each row-major `dim`-dimensional point (dim ≤ 16).
-pub fn knn(points: &[f32], dim: usize, k: usize, bar: &ProgressBar) -> Knn {
-    bar.set_length((points.len() / dim.max(1)) as u64);
+/// The `k` nearest other points of each row-major `dim`-dimensional point (any dim; a k-d
+/// tree up to 16), nearest first, as (index, Euclidean distance). Fewer than `k` when there are
+/// not that many other points.
+pub fn knn(points: &[f32], dim: usize, k: usize, progress: &dyn Progress) -> NeighborTable {
+    progress.set_total((points.len() / dim.max(1)) as u64);
     match dim {
-        0 => Knn { k: 0, indices: Vec::new(), distances: Vec::new() },
-        1..=2 => knn_fixed::<2>(points, dim, k, bar),
-        3..=4 => knn_fixed::<4>(points, dim, k, bar),
-        5..=8 => knn_fixed::<8>(points, dim, k, bar),
-        9..=16 => knn_fixed::<16>(points, dim, k, bar),
+        0 => empty(),
+        1..=2 => knn_fixed::<2>(points, dim, k, progress),
+        3..=4 => knn_fixed::<4>(points, dim, k, progress),
+        5..=8 => knn_fixed::<8>(points, dim, k, progress),
+        9..=16 => knn_fixed::<16>(points, dim, k, progress),
         _ => brute_force(points, dim, k),
     }
 }
@@ -122,6 +102,7 @@ pub fn knn(points: &[f32], dim: usize, k: usize, bar: &ProgressBar) -> Knn {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::NoProgress;
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
 
@@ -130,11 +111,11 @@ mod tests {
         let mut rng = Pcg64Mcg::seed_from_u64(5);
         for dim in [2, 3, 4, 7, 12] {
             let pts: Vec<f32> = (0..300 * dim).map(|_| rng.random::<f32>()).collect();
-            let fast = knn(&pts, dim, 8, &ProgressBar::hidden());
+            let fast = knn(&pts, dim, 8, &NoProgress);
             let slow = brute_force(&pts, dim, 8);
-            assert_eq!(fast.k, 8);
+            assert_eq!(fast.k(), 8);
             for i in 0..300 {
-                for (a, b) in fast.distances_of(i).iter().zip(slow.distances_of(i)) {
+                for (a, b) in fast.values_of(i).iter().zip(slow.values_of(i)) {
                     assert!((a - b).abs() < 1e-5, "dim {dim} point {i}");
                 }
                 assert!(!fast.indices_of(i).contains(&(i as u32)));
@@ -145,10 +126,10 @@ mod tests {
     #[test]
     fn k_shrinks_to_the_points_available() {
         let pts = vec![0.0, 0.0, 1.0, 0.0, 0.0, 2.0];
-        let r = knn(&pts, 2, 10, &ProgressBar::hidden());
-        assert_eq!(r.k, 2);
+        let r = knn(&pts, 2, 10, &NoProgress);
+        assert_eq!(r.k(), 2);
         assert_eq!(r.indices_of(0), &[1, 2]);
-        let one = knn(&[0.0, 0.0], 2, 5, &ProgressBar::hidden());
-        assert_eq!((one.k, one.n()), (0, 0));
+        let one = knn(&[0.0, 0.0], 2, 5, &NoProgress);
+        assert_eq!((one.k(), one.n()), (0, 0));
     }
 }

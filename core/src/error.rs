@@ -1,5 +1,7 @@
-//! Errors of the builder. Bad input is reported once, with the file, line and column and what
-//! was expected, and maps to exit code 2; failures to write the output map to exit code 1.
+//! Errors of the stages. Bad input is reported once, with the file, line and column and what
+//! was expected. [`BuildError::is_bad_input`] separates what the user can fix in what they gave
+//! (flags, files, data, a map) from failures to write the output; the command line turns that
+//! into its exit code.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -57,12 +59,23 @@ pub enum BuildError {
         message: String,
     },
     /// The input is well-formed but unusable with these parameters (e.g. nothing left after
-    /// filtering), or a parameter is out of range.
+    /// filtering).
     #[error("{0}")]
     Unusable(String),
-    /// Reading an input or writing the output failed at the operating-system level.
+    /// A parameter is out of range, or parameters that cannot work together.
+    #[error(transparent)]
+    Param(#[from] crate::params::ParamError),
+    /// A file or folder the user named cannot be read (missing, not permitted…).
+    #[error("{path}: {}", describe_io(source))]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Writing the output failed at the operating-system level (disk full, not permitted…).
     #[error("{path}: {source}")]
-    Io {
+    Write {
         /// The file or folder.
         path: PathBuf,
         /// The OS error.
@@ -92,18 +105,29 @@ impl BuildError {
         Self::Input { location, message: message.into() }
     }
 
-    /// An I/O failure on `path`.
-    pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io { path: path.to_path_buf(), source }
+    /// `path`, named by the user, could not be read.
+    pub fn read(path: &Path, source: std::io::Error) -> Self {
+        Self::Read { path: path.to_path_buf(), source }
     }
 
-    /// The process exit code for this error: 2 for anything the user can fix in the input or
-    /// the flags, 1 for environment failures.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Input { .. } | Self::Unusable(_) | Self::Map { .. } | Self::MapRead { .. } => 2,
-            Self::Io { .. } => 1,
-        }
+    /// `path`, part of the output, could not be written.
+    pub fn write(path: &Path, source: std::io::Error) -> Self {
+        Self::Write { path: path.to_path_buf(), source }
+    }
+
+    /// Whether the user can fix this in what they gave: a flag, a file or folder they named, the
+    /// data in it, or a map. False only for failures to write the output.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, Self::Write { .. })
+    }
+}
+
+/// "no such file or folder" reads better than the OS's "No such file or directory (os error 2)".
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "not permitted to read it".to_string(),
+        _ => e.to_string(),
     }
 }
 
@@ -122,6 +146,10 @@ mod tests {
         assert_eq!(Location::field(p, 7, 2, "weight").to_string(), "data/x.csv, line 7, column 3 (weight)");
         let e = BuildError::input(Location::field(p, 7, 2, "weight"), "expected a number, found \"abc\"");
         assert_eq!(e.to_string(), "data/x.csv, line 7, column 3 (weight): expected a number, found \"abc\"");
-        assert_eq!(e.exit_code(), 2);
+        assert!(e.is_bad_input());
+        let missing = BuildError::read(p, std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(missing.to_string(), "data/x.csv: no such file or folder");
+        assert!(missing.is_bad_input());
+        assert!(!BuildError::write(p, std::io::Error::other("disk full")).is_bad_input());
     }
 }

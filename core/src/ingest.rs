@@ -3,48 +3,54 @@
 //! context (CSR) for the co-occurrence stage. Every later stage works on indices; ids come back
 //! only when the map is written.
 
-use std::path::PathBuf;
-
-use indicatif::ProgressBar;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{BuildError, Location, Result};
-use crate::table::{Dialect, TableReader};
+use crate::hash::{hash_str, mix64};
+use crate::params::{choice, require, InputParams, ParamError, Params, Valid};
+use crate::table::TableReader;
 
-/// How interaction weights enter the co-occurrence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum WeightTransform {
-    /// ln(1 + w): play counts and the like are heavy-tailed; this keeps one huge count from
-    /// drowning a context's other entities.
-    Log1p,
-    /// The weight as given.
-    Raw,
-    /// Ignore weights: presence only.
-    Binary,
+choice! {
+    /// How interaction weights enter the co-occurrence.
+    pub enum WeightTransform {
+        /// ln(1 + w): play counts and the like are heavy-tailed; this keeps one huge count from
+        /// drowning a context's other entities.
+        Log1p = "log1p",
+        /// The weight as given.
+        Raw = "raw",
+        /// Ignore weights: presence only.
+        Binary = "binary",
+    }
 }
 
-/// What to read and how to filter it.
-#[derive(Debug, Clone)]
-pub struct IngestOptions {
-    /// The interactions file.
-    pub path: PathBuf,
-    /// Column holding entity ids.
-    pub entity_col: String,
-    /// Column holding context ids.
-    pub context_col: String,
-    /// Optional weight column (default weight 1).
-    pub weight_col: Option<String>,
-    /// Explicit delimiter; by default the extension decides.
-    pub delimiter: Option<u8>,
-    /// Drop entities seen in fewer contexts than this.
+/// How the interactions are filtered and weighted.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct IngestParams {
+    /// Drop entities seen in fewer contexts than this. By default 2: an entity seen once
+    /// relates to nothing in particular.
     pub min_contexts: u32,
-    /// Contexts with more kept entities than this are sampled down to it (deterministically).
+    /// Contexts holding more entities than this are sampled down to it (deterministically, by
+    /// the seed). By default 1000.
     pub max_context_size: usize,
-    /// How weights are transformed.
+    /// How weights enter the co-occurrence; without a weight column every interaction weighs
+    /// the same whatever this says. By default ln(1 + w).
     pub weight_transform: WeightTransform,
-    /// Seed of the context sampling.
-    pub seed: u64,
+}
+
+impl Default for IngestParams {
+    fn default() -> Self {
+        Self { min_contexts: 2, max_context_size: 1000, weight_transform: WeightTransform::Log1p }
+    }
+}
+
+impl Params for IngestParams {
+    fn check(&self) -> Result<(), ParamError> {
+        require(self.min_contexts >= 1, "min-contexts", "at least 1", self.min_contexts)?;
+        require(self.max_context_size >= 2, "max-context-size", "at least 2", self.max_context_size)
+    }
 }
 
 /// Counts seen while reading, for the summary and the manifest.
@@ -127,27 +133,19 @@ fn parse_weight(raw: &str) -> std::result::Result<f32, String> {
     Ok(w as f32)
 }
 
-/// SplitMix64 finaliser: a well-mixed hash of small integers, for seeded deterministic sampling.
-pub fn mix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// FNV-1a: a stable hash of an id (std's hasher may change between Rust releases).
-fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// Reads and prepares the interactions.
-pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
-    let dialect = Dialect::for_path(&opts.path, opts.delimiter);
-    let mut table = TableReader::open(&opts.path, dialect, bar, false)?;
-    let entity_col = table.column(&opts.entity_col, "--entity-col")?;
-    let context_col = table.column(&opts.context_col, "--context-col")?;
-    let weight_col = opts.weight_col.as_deref().map(|w| table.column(w, "--weight-col")).transpose()?;
+/// Reads and prepares the interactions from `table`, with the columns `input` names.
+pub fn ingest(
+    mut table: TableReader<'_>,
+    input: &InputParams,
+    params: &Valid<IngestParams>,
+    seed: u64,
+) -> Result<Interactions> {
+    let entity_col = table.column(&input.entity_col, "--entity-col")?;
+    let context_col = table.column(&input.context_col, "--context-col")?;
+    let weight_col = input.weight_col.as_deref().map(|w| table.column(w, "--weight-col")).transpose()?;
     let path = table.path().to_path_buf();
+    // Without weights every interaction weighs 1, whatever the transform would make of it.
+    let transform = if weight_col.is_some() { params.weight_transform } else { WeightTransform::Binary };
 
     let mut entities = Interner::new();
     let mut contexts = Interner::new();
@@ -157,7 +155,7 @@ pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
         stats.rows += 1;
         let weight = match weight_col {
             Some(col) => parse_weight(row.str(col)?).map_err(|m| {
-                BuildError::input(Location::field(&path, row.line, col, opts.weight_col.as_deref().unwrap_or("")), m)
+                BuildError::input(Location::field(&path, row.line, col, input.weight_col.as_deref().unwrap_or("")), m)
             })?,
             None => 1.0,
         };
@@ -201,7 +199,7 @@ pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
     let mut entity_ids = Vec::new();
     let mut popularity = Vec::new();
     for (old, &count) in contexts_per_entity.iter().enumerate() {
-        if count >= opts.min_contexts {
+        if count >= params.min_contexts {
             new_index[old] = entity_ids.len() as u32;
             entity_ids.push(entities.names[old].to_string());
             kept_hash.push(entity_hash[old]);
@@ -215,7 +213,7 @@ pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
              the most any entity has is {most}",
             stats.entities_seen,
             path.display(),
-            opts.min_contexts
+            params.min_contexts
         )));
     }
     drop(entities);
@@ -240,18 +238,18 @@ pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
         if members.is_empty() {
             continue;
         }
-        if members.len() > opts.max_context_size {
+        if members.len() > params.max_context_size {
             // Keep the members with the smallest seeded hashes: a uniform sample that does not
             // depend on the file's row order.
             stats.contexts_capped += 1;
-            let salt = mix64(opts.seed ^ context_hash[ctx as usize]);
+            let salt = mix64(seed ^ context_hash[ctx as usize]);
             members.sort_by_key(|&(e, _)| (mix64(salt ^ kept_hash[e as usize]), e));
-            members.truncate(opts.max_context_size);
+            members.truncate(params.max_context_size);
         }
         members.sort_by_key(|&(e, _)| e);
         for &(e, w) in &members {
             ctx_entities.push(e);
-            ctx_weights.push(match opts.weight_transform {
+            ctx_weights.push(match transform {
                 WeightTransform::Log1p => w.ln_1p(),
                 WeightTransform::Raw => w,
                 WeightTransform::Binary => 1.0,
@@ -265,36 +263,28 @@ pub fn ingest(opts: &IngestOptions, bar: &ProgressBar) -> Result<Interactions> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Dialect;
 
-    fn opts(path: PathBuf) -> IngestOptions {
-        IngestOptions {
-            path,
-            entity_col: "item".into(),
-            context_col: "user".into(),
-            weight_col: None,
-            delimiter: None,
-            min_contexts: 2,
-            max_context_size: 1000,
-            weight_transform: WeightTransform::Binary,
-            seed: 0,
-        }
+    fn read_with(text: &str, weight_col: Option<&str>, params: IngestParams) -> Result<Interactions> {
+        let mut input = InputParams::new("i.csv", "item", "user");
+        input.weight_col = weight_col.map(String::from);
+        let dialect = Dialect::for_path(&input.interactions, None);
+        let table = TableReader::from_reader("i.csv", text.as_bytes(), dialect, false)?;
+        ingest(table, &input, &params.validate().unwrap(), 0)
     }
 
-    fn file(text: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("i.csv");
-        std::fs::write(&p, text).unwrap();
-        (dir, p)
+    fn read(text: &str) -> Result<Interactions> {
+        read_with(text, None, IngestParams::default())
     }
 
     #[test]
     fn ids_are_indexed_filtered_and_grouped_by_context() {
-        let (_d, p) = file("user,item\nu1,a\nu1,b\nu2,a\nu2,b\nu2,c\nu3,a\nu1,a\n,b\n");
-        let inter = ingest(&opts(p), &ProgressBar::hidden()).unwrap();
+        let inter = read("user,item\nu1,a\nu1,b\nu2,a\nu2,b\nu2,c\nu3,a\nu1,a\n,b\n").unwrap();
         assert_eq!(inter.entity_ids, vec!["a", "b"]); // c is in one context only
         assert_eq!(inter.popularity, vec![3, 2]);
         assert_eq!(inter.n_contexts(), 3);
         assert_eq!(inter.ctx_entities, vec![0, 1, 0, 1, 0]);
+        assert_eq!(inter.ctx_weights, vec![1.0; 5], "no weight column: every interaction weighs 1");
         assert_eq!(inter.stats.repeated_pairs, 1);
         assert_eq!(inter.stats.rows_with_empty_id, 1);
         assert_eq!(inter.stats.entities_below_min_contexts, 1);
@@ -304,21 +294,26 @@ mod tests {
     fn bad_weights_name_their_cell() {
         for (w, expect) in [("abc", "expected a number"), ("NaN", "finite"), ("-1", "zero or more"), ("inf", "finite")]
         {
-            let (_d, p) = file(&format!("user,item,w\nu1,a,1\nu2,a,{w}\n"));
-            let mut o = opts(p);
-            o.weight_col = Some("w".into());
-            let msg = ingest(&o, &ProgressBar::hidden()).unwrap_err().to_string();
-            assert!(msg.contains("line 3, column 3 (w)") && msg.contains(expect), "{msg}");
+            let text = format!("user,item,w\nu1,a,1\nu2,a,{w}\n");
+            let msg = read_with(&text, Some("w"), IngestParams::default()).unwrap_err().to_string();
+            assert!(msg.contains("i.csv, line 3, column 3 (w)") && msg.contains(expect), "{msg}");
         }
     }
 
     #[test]
+    fn weights_are_summed_then_transformed() {
+        let text = "user,item,w\nu1,a,3\nu1,a,4\nu1,b,1\nu2,a,1\nu2,b,0\n";
+        let log = read_with(text, Some("w"), IngestParams::default()).unwrap();
+        assert_eq!(log.ctx_weights, vec![7f32.ln_1p(), 1f32.ln_1p(), 1f32.ln_1p(), 0.0]);
+        let raw = IngestParams { weight_transform: WeightTransform::Raw, ..IngestParams::default() };
+        assert_eq!(read_with(text, Some("w"), raw).unwrap().ctx_weights, vec![7.0, 1.0, 1.0, 0.0]);
+    }
+
+    #[test]
     fn nothing_left_and_header_only_are_clear() {
-        let (_d, p) = file("user,item\nu1,a\n");
-        let msg = ingest(&opts(p), &ProgressBar::hidden()).unwrap_err().to_string();
+        let msg = read("user,item\nu1,a\n").unwrap_err().to_string();
         assert!(msg.contains("no entity is left") && msg.contains("--min-contexts"), "{msg}");
-        let (_d, p) = file("user,item\n");
-        let msg = ingest(&opts(p), &ProgressBar::hidden()).unwrap_err().to_string();
+        let msg = read("user,item\n").unwrap_err().to_string();
         assert!(msg.contains("no data rows"), "{msg}");
     }
 
@@ -327,18 +322,15 @@ mod tests {
         let rows: Vec<String> = (0..50).map(|i| format!("u1,e{i}\nu2,e{i}")).collect();
         let mut reversed = rows.clone();
         reversed.reverse();
-        let read = |rows: &[String]| {
-            let (_d, p) = file(&format!("user,item\n{}\n", rows.join("\n")));
-            let mut o = opts(p);
-            o.max_context_size = 10;
-            let inter = ingest(&o, &ProgressBar::hidden()).unwrap();
+        let capped = |rows: &[String]| {
+            let params = IngestParams { max_context_size: 10, ..IngestParams::default() };
+            let inter = read_with(&format!("user,item\n{}\n", rows.join("\n")), None, params).unwrap();
             assert_eq!(inter.stats.contexts_capped, 2);
-            let first: Vec<&str> =
-                inter.ctx_entities[..10].iter().map(|&e| inter.entity_ids[e as usize].as_str()).collect();
-            let mut first: Vec<String> = first.into_iter().map(String::from).collect();
+            let mut first: Vec<String> =
+                inter.ctx_entities[..10].iter().map(|&e| inter.entity_ids[e as usize].clone()).collect();
             first.sort();
             first
         };
-        assert_eq!(read(&rows), read(&reversed));
+        assert_eq!(capped(&rows), capped(&reversed));
     }
 }

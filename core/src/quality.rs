@@ -8,25 +8,24 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
-use crate::cooc::TopNeighbors;
-use crate::knn::Knn;
 use crate::mde::Embedding;
+use crate::neighbors::NeighborTable;
 
 /// Neighbours compared by both figures.
 pub const K: usize = 10;
 
 /// Mean over entities with at least one co-occurrence neighbour of
 /// |top-10 similar ∩ 10 nearest in 2D| / min(10, neighbours available).
-pub fn knn_recall(top: &TopNeighbors, layout_knn: &Knn) -> f64 {
+pub fn knn_recall(top: &NeighborTable, layout_knn: &NeighborTable) -> f64 {
     // Collected in order, then summed sequentially: the same bits whatever the thread count.
     let per_entity: Vec<(f64, usize)> = (0..top.n())
         .into_par_iter()
         .map(|i| {
             let truth: Vec<u32> = top.of(i).take(K).map(|(j, _)| j).collect();
-            if truth.is_empty() || layout_knn.k == 0 {
+            if truth.is_empty() || layout_knn.k() == 0 {
                 return (0.0, 0usize);
             }
-            let near = &layout_knn.indices_of(i)[..K.min(layout_knn.k)];
+            let near = &layout_knn.indices_of(i)[..K.min(layout_knn.k())];
             let hits = truth.iter().filter(|j| near.contains(j)).count();
             (hits as f64 / truth.len() as f64, 1)
         })
@@ -53,14 +52,24 @@ fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
+/// Fewest entities trustworthiness is measured on: below 3k + 2 its normalisation is not
+/// defined.
+pub const TRUSTWORTHINESS_MIN_ENTITIES: usize = 3 * K + 2;
+
 /// Trustworthiness at k = 10 on up to `sample_size` entities: 1 − 2 / (s·k·(2n − 3k − 1)) ·
 /// Σ over 2D neighbours that are not high-dimensional neighbours of (rank − k). 1 is perfect.
-/// Returns the figure and the sample size used.
-pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, seed: u64) -> (f64, usize) {
+/// Returns the figure and the sample size used, or `None` for maps of fewer than
+/// [`TRUSTWORTHINESS_MIN_ENTITIES`] entities.
+pub fn trustworthiness(
+    high: &Embedding,
+    layout_knn: &NeighborTable,
+    sample_size: usize,
+    seed: u64,
+) -> Option<(f64, usize)> {
     let n = high.n();
-    let k = K.min(layout_knn.k);
-    if n < 3 * k + 2 || k == 0 {
-        return (1.0, 0);
+    let k = K.min(layout_knn.k());
+    if n < TRUSTWORTHINESS_MIN_ENTITIES || k < K || sample_size == 0 {
+        return None;
     }
     let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x0074_7275_7374);
     let mut chosen = sample(&mut rng, n, sample_size.min(n)).into_vec();
@@ -85,21 +94,20 @@ pub fn trustworthiness(high: &Embedding, layout_knn: &Knn, sample_size: usize, s
     let penalty: f64 = per_point.iter().sum();
     let s = chosen.len() as f64;
     let (nf, kf) = (n as f64, k as f64);
-    (1.0 - 2.0 / (s * kf * (2.0 * nf - 3.0 * kf - 1.0)) * penalty, chosen.len())
+    Some((1.0 - 2.0 / (s * kf * (2.0 * nf - 3.0 * kf - 1.0)) * penalty, chosen.len()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::knn::brute_force;
-    use starmap_format::NO_NEIGHBOR;
 
     #[test]
     fn a_layout_equal_to_the_embedding_is_perfectly_trustworthy() {
         let pts: Vec<f32> = (0..200).flat_map(|i| [(i % 20) as f32 + (i as f32) * 1e-3, (i / 20) as f32]).collect();
         let high = Embedding { dim: 2, coords: pts.clone() };
         let knn2 = brute_force(&pts, 2, 10);
-        let (t, s) = trustworthiness(&high, &knn2, 50, 1);
+        let (t, s) = trustworthiness(&high, &knn2, 50, 1).unwrap();
         assert!((t - 1.0).abs() < 1e-9, "{t}");
         assert_eq!(s, 50);
         // Shuffling the layout ruins it.
@@ -110,19 +118,18 @@ mod tests {
             })
             .collect();
         let knn_s = brute_force(&shuffled, 2, 10);
-        let (t2, _) = trustworthiness(&high, &knn_s, 50, 1);
+        let (t2, _) = trustworthiness(&high, &knn_s, 50, 1).unwrap();
         assert!(t2 < 0.8, "{t2}");
+        // Too few entities for the figure to mean anything: none.
+        let few = Embedding { dim: 2, coords: pts[..2 * 20].to_vec() };
+        assert_eq!(trustworthiness(&few, &brute_force(&few.coords, 2, 10), 50, 1), None);
     }
 
     #[test]
     fn recall_counts_hits_against_available_neighbours() {
         // Entity 0's truth is {1, 2}; its 2D neighbours are {1, 3}: recall 0.5. Entity 3 has no truth.
-        let top = TopNeighbors {
-            k: 2,
-            indices: vec![1, 2, 0, NO_NEIGHBOR, 0, NO_NEIGHBOR, NO_NEIGHBOR, NO_NEIGHBOR],
-            scores: vec![1.0; 8],
-        };
-        let layout = Knn { k: 2, indices: vec![1, 3, 0, 2, 0, 1, 0, 1], distances: vec![1.0; 8] };
+        let top = NeighborTable::from_rows(2, &[vec![(1, 1.0), (2, 1.0)], vec![(0, 1.0)], vec![(0, 1.0)], vec![]]);
+        let layout = NeighborTable::from_parts(2, vec![1, 3, 0, 2, 0, 1, 0, 1], vec![1.0; 8]);
         let r = knn_recall(&top, &layout);
         assert!((r - (0.5 + 1.0 + 1.0) / 3.0).abs() < 1e-12, "{r}");
         assert!((knn_recall_random(11) - 1.0).abs() < 1e-12);

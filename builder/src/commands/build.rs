@@ -1,0 +1,89 @@
+//! `starmap build` (and the demo, which builds the same way from data held in memory): check
+//! the parameters and the output folder, run the stages with progress bars, write the map and
+//! the viewer, and close with the summary.
+
+use std::path::{Path, PathBuf};
+
+use starmap_core::input::{FileSystem, InputFiles};
+use starmap_core::output::check_out_dir;
+use starmap_core::pipeline::{self, Built};
+use starmap_core::{BuildParams, Params, Result, Valid};
+
+use super::{quote_path, set_threads, starmap_command, summary, title_from, NOT_ON_PATH};
+use crate::cli::BuildArgs;
+use crate::progress::Bars;
+use crate::site;
+
+/// One build, checked and ready to run.
+pub struct Job<'a> {
+    /// The parameters, checked.
+    pub params: Valid<BuildParams>,
+    /// Where the input files come from.
+    pub files: &'a dyn InputFiles,
+    /// The map folder.
+    pub out: PathBuf,
+    /// Where to export coordinates, if anywhere.
+    pub export_csv: Option<PathBuf>,
+    /// The map's title.
+    pub title: String,
+    /// The map's description, given what was built (the demo states its count).
+    pub describe: &'a dyn Fn(&Built) -> String,
+    /// No progress bars and no summary.
+    pub quiet: bool,
+}
+
+/// Runs `starmap build`.
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let params = args.params().validate()?;
+    set_threads(args.threads);
+    let title = args.title.clone().unwrap_or_else(|| title_from(&params.input.interactions));
+    let description = args.description.clone();
+    execute(&Job {
+        params,
+        files: &FileSystem,
+        out: args.out.clone(),
+        export_csv: args.export_csv.clone(),
+        title,
+        describe: &|_| description.clone(),
+        quiet: args.quiet,
+    })
+}
+
+/// Builds and writes the map of `job`, then prints the summary unless quiet.
+pub fn execute(job: &Job<'_>) -> Result<()> {
+    // Everything that can be found out before the long work is.
+    check_out_dir(&job.out)?;
+    let with_viewer = !job.params.data_only;
+    if with_viewer && !site::has_viewer() {
+        return Err(site::no_viewer_error());
+    }
+    let bars = Bars::new(job.quiet);
+    let mut built = pipeline::run(&job.params, job.files, &bars)?;
+    built.content.title.clone_from(&job.title);
+    built.content.description = (job.describe)(&built);
+    let viewer = if with_viewer { site::viewer_files(&job.title, &built.content.description)? } else { Vec::new() };
+    let written = pipeline::write(&built, &job.out, &viewer, job.export_csv.as_deref())?;
+    if !job.quiet {
+        for w in &built.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprint!("{}", summary::build(&built, &written));
+        print_next_steps(&job.out, with_viewer, &job.title);
+    }
+    Ok(())
+}
+
+fn print_next_steps(out: &Path, with_viewer: bool, title: &str) {
+    let (starmap, on_path) = starmap_command();
+    println!("wrote {}", out.display());
+    if with_viewer {
+        println!("look at it:   {starmap} serve {}", quote_path(out));
+        println!("embed it (host the folder, then point src at it):");
+        println!("  {}", site::iframe_snippet(&site::example_url(out), title));
+    } else {
+        println!("inspect it:   {starmap} inspect {}", quote_path(out));
+    }
+    if !on_path {
+        println!("{NOT_ON_PATH}");
+    }
+}

@@ -1,0 +1,34 @@
+//! Starmap's stages as a library: interactions → co-occurrence → sparse k-NN graph →
+//! minimum-distortion embedding → 2D projection → the content of a map. No command line and no
+//! terminal: parameters are typed structs ([`params`]), progress goes through the
+//! [`progress::Progress`] trait, and input comes through [`input::InputFiles`] (disk or memory).
+//! [`pipeline::run`] runs every stage in order; see `ARCHITECTURE.md` for the flow.
+#![deny(missing_docs)]
+
+pub mod cooc;
+pub mod counts;
+pub mod error;
+pub mod fastmath;
+pub mod graph;
+pub mod hash;
+pub mod ingest;
+pub mod input;
+pub mod knn;
+pub mod lbfgs;
+pub mod mde;
+pub mod metadata;
+pub mod neighbors;
+pub mod output;
+pub mod params;
+pub mod pipeline;
+pub mod progress;
+pub mod quality;
+pub mod spectral;
+pub mod table;
+#[cfg(test)]
+mod test_data;
+pub mod tsne;
+pub mod umap;
+
+pub use error::{BuildError, Location, Result};
+pub use params::{BuildParams, InputParams, ParamError, Params, Valid};

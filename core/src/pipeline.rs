@@ -1,0 +1,285 @@
+//! The whole build: runs the stages in order, times and counts them, and assembles the map
+//! ([`run()`]); then writes it ([`write()`]). The only place that knows the order of the stages;
+//! each stage module knows only its inputs. Title, description and the files written beside the
+//! map (the viewer) are the caller's: they are set between the two steps.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use starmap_format::{encode_map, BuildInfo, ColumnData, Manifest, MapContent, Quality, NO_NEIGHBOR};
+
+use crate::cooc;
+use crate::counts::{BuildCounts, MetadataCounts};
+use crate::error::{BuildError, Result};
+use crate::graph;
+use crate::ingest;
+use crate::input::InputFiles;
+use crate::knn;
+use crate::mde::{self, Embedding, MdeReport};
+use crate::metadata::{self, LabelChoice, MetadataReader};
+use crate::output::{self, csv_field};
+use crate::params::{BuildParams, Projection, Valid};
+use crate::progress::{stage, NoProgress, Progress, Unit};
+use crate::quality;
+use crate::table::{Dialect, TableReader};
+use crate::tsne;
+use crate::umap;
+
+/// Neighbours stored per entity for the viewer's detail panel.
+pub const DETAIL_NEIGHBORS: usize = 10;
+/// Entities in the trustworthiness sample.
+pub const QUALITY_SAMPLE: usize = 1000;
+
+/// A map computed but not yet written.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Everything the map files hold. `title` and `description` are empty: the caller's to set.
+    pub content: MapContent,
+    /// The high-dimensional embedding, in entity order (for `--export-csv`).
+    pub embedding: Embedding,
+    /// How the embedding went.
+    pub mde: MdeReport,
+    /// What was counted (also in `content.build.counts`).
+    pub counts: BuildCounts,
+    /// How the labels were chosen, when there was metadata.
+    pub label: Option<LabelChoice>,
+    /// Things the user should know (duplicates, skipped rows…).
+    pub warnings: Vec<String>,
+}
+
+/// What writing produced.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The manifest written.
+    pub manifest: Manifest,
+    /// Seconds spent encoding and writing (not in the manifest, which is part of what is written).
+    pub write_secs: f64,
+}
+
+/// Peak resident memory of this process in bytes (Linux; 0 elsewhere).
+pub fn peak_memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Wall-clock seconds per stage.
+struct Laps {
+    clock: Instant,
+    secs: BTreeMap<String, f64>,
+}
+
+impl Laps {
+    fn lap(&mut self, name: &str) {
+        self.secs.insert(name.to_string(), self.clock.elapsed().as_secs_f64());
+        self.clock = Instant::now();
+    }
+}
+
+/// Runs every stage on the input `params` names, read through `files`.
+pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Progress) -> Result<Built> {
+    let input = &params.input;
+    let mut laps = Laps { clock: Instant::now(), secs: BTreeMap::new() };
+    let mut warnings = Vec::new();
+    let mut counts = BuildCounts::default();
+
+    // Both files are opened (and the metadata's header checked) before the long work starts.
+    let open = |path: &Path, multiline: bool| {
+        TableReader::open(files, path, Dialect::for_path(path, input.delimiter), multiline, progress)
+    };
+    progress.begin("reading", Unit::Bytes, 0);
+    let interactions = open(&input.interactions, false)?;
+    let meta_reader = match &input.metadata {
+        Some(path) => Some(MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?),
+        None => None,
+    };
+    let inter = ingest::ingest(interactions, input, &params.ingest(), params.seed)?;
+    progress.end();
+    let s = &inter.stats;
+    counts.interactions_read = s.rows;
+    counts.rows_with_empty_id = s.rows_with_empty_id;
+    counts.repeated_pairs_merged = s.repeated_pairs;
+    counts.entities_seen = s.entities_seen;
+    counts.contexts_seen = s.contexts_seen;
+    counts.entities_below_min_contexts = s.entities_below_min_contexts;
+    counts.contexts_capped = s.contexts_capped;
+    if s.rows_with_empty_id > 0 {
+        warnings.push(format!("skipped {} rows with an empty entity or context id", s.rows_with_empty_id));
+    }
+    let meta = match meta_reader {
+        Some(reader) => Some(stage(progress, "metadata", Unit::Bytes, 0, || reader.read(&inter.entity_ids))?),
+        None => None,
+    };
+    laps.lap("ingest");
+
+    let graph_params = params.graph();
+    let top_k = graph_params.neighbors.max(quality::K);
+    let n_entities = inter.n_entities();
+    let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
+        cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
+    });
+    // Entities that share no context with any other kept entity carry no relationship: they
+    // would only drift to the edge of the map. They are left out and counted.
+    let connected: Vec<usize> = (0..n_entities).filter(|&i| top.degree(i) > 0).collect();
+    counts.entities_isolated = (n_entities - connected.len()) as u64;
+    if connected.is_empty() {
+        return Err(BuildError::Unusable(format!(
+            "no entity shares a context with another one ({n_entities} entities kept): there is nothing to map; \
+             check --entity-col and --context-col"
+        )));
+    }
+    let top = if connected.len() < n_entities { top.select_rows(&connected) } else { top };
+    let entity_ids: Vec<String> = connected.iter().map(|&i| inter.entity_ids[i].clone()).collect();
+    let popularity: Vec<u32> = connected.iter().map(|&i| inter.popularity[i]).collect();
+    let n = entity_ids.len();
+    counts.entities_placed = n as u64;
+    counts.contexts = inter.n_contexts() as u64;
+    drop(inter);
+    laps.lap("cooccurrence");
+
+    let g = graph::knn_graph(&top, graph_params.neighbors);
+    counts.graph_edges = g.edges.len() as u64;
+    // Embedding, neighbours and layout run on a breadth-first relabelling of the graph, so
+    // related entities sit close in memory; results are put back in entity order below.
+    let perm = g.locality_order();
+    let g = g.permuted(&perm);
+    laps.lap("graph");
+
+    let mde_params = params.mde();
+    let (embedding, mde_report) = stage(progress, "embedding", Unit::Items("iterations"), 0, || {
+        mde::embed(&g, &mde_params, params.seed, progress)
+    });
+    drop(g);
+    laps.lap("mde");
+
+    let (umap_params, tsne_params) = (params.umap(), params.tsne());
+    let layout_k = match params.projection {
+        Projection::Umap => umap_params.neighbors,
+        Projection::Tsne => tsne::neighbors_needed(&tsne_params),
+    };
+    let high_knn = stage(progress, "neighbours", Unit::Items("points"), n as u64, || {
+        knn::knn(&embedding.coords, embedding.dim, layout_k.max(DETAIL_NEIGHBORS), progress)
+    });
+    laps.lap("knn");
+
+    let layout_knn = high_knn.truncated(layout_k);
+    let layout = match params.projection {
+        Projection::Umap => stage(progress, "umap", Unit::Items("epochs"), 0, || {
+            umap::project(&embedding, &layout_knn, &umap_params, params.seed, progress)
+        }),
+        Projection::Tsne => stage(progress, "t-sne", Unit::Items("epochs"), 0, || {
+            tsne::project(&embedding, &layout_knn, &tsne_params, progress)
+        }),
+    };
+    drop(layout_knn);
+    let embedding = Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
+    let layout = perm.to_old(&layout, 2);
+    let high_knn = perm.table_to_old(&high_knn);
+    laps.lap("projection");
+
+    let (recall, trust) = stage(progress, "quality", Unit::Unmeasured, 0, || {
+        let layout_knn = knn::knn(&layout, 2, quality::K, &NoProgress);
+        let recall = quality::knn_recall(&top, &layout_knn);
+        (recall, quality::trustworthiness(&embedding, &layout_knn, QUALITY_SAMPLE, params.seed))
+    });
+    laps.lap("quality");
+
+    let mut neighbors = vec![NO_NEIGHBOR; n * DETAIL_NEIGHBORS];
+    for i in 0..n {
+        for (slot, &j) in high_knn.indices_of(i).iter().take(DETAIL_NEIGHBORS).enumerate() {
+            neighbors[i * DETAIL_NEIGHBORS + slot] = j;
+        }
+    }
+    let (columns, label_column, label) = match meta {
+        Some(m) => {
+            let st = &m.stats;
+            counts.metadata = Some(MetadataCounts {
+                metadata_rows: st.rows,
+                metadata_ids_not_placed: st.ids_not_placed,
+                metadata_duplicate_ids: st.duplicate_ids,
+                entities_without_metadata: st.entities_without_metadata,
+            });
+            if let Some((id, a, b)) = &st.first_duplicate {
+                warnings.push(format!(
+                    "{} metadata rows repeat an earlier id and were ignored (the first row wins), e.g. {id:?} on lines {a} and {b}",
+                    st.duplicate_ids
+                ));
+            }
+            if !st.empty_columns.is_empty() {
+                warnings.push(format!("metadata columns with no values were skipped: {}", st.empty_columns.join(", ")));
+            }
+            let cols = m
+                .columns
+                .iter()
+                .map(|c| ColumnData { name: c.name.clone(), values: metadata::select_rows(&c.values, &connected) })
+                .collect();
+            (cols, m.label_column, Some(m.label))
+        }
+        None => (Vec::new(), None, None),
+    };
+
+    let build = BuildInfo {
+        builder_version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: params.seed,
+        params: params.to_manifest()?,
+        counts: counts.to_manifest(),
+        timings_secs: laps.secs,
+        peak_memory_bytes: peak_memory_bytes(),
+        quality: Quality {
+            knn_recall_at_10: recall,
+            knn_recall_at_10_random: quality::knn_recall_random(n),
+            // Too few entities to measure: recorded as 0 with a sample of 0.
+            trustworthiness: trust.map_or(0.0, |t| t.0),
+            sample_size: trust.map_or(0, |t| t.1 as u32),
+        },
+    };
+    let content = MapContent {
+        ids: entity_ids,
+        id_column: if input.metadata.is_some() { input.id_col() } else { &input.entity_col }.to_string(),
+        positions: layout.chunks(2).map(|p| [p[0], p[1]]).collect(),
+        popularity,
+        neighbors_k: DETAIL_NEIGHBORS,
+        neighbors,
+        columns,
+        label_column,
+        title: String::new(),
+        description: String::new(),
+        build,
+    };
+    Ok(Built { content, embedding, mde: mde_report, counts, label, warnings })
+}
+
+/// Writes `built` into the folder `out` with `extra` files beside it (the viewer), all or
+/// nothing, and the coordinates to `export_csv` when given.
+pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv: Option<&Path>) -> Result<Written> {
+    let start = Instant::now();
+    let content = &built.content;
+    let encoded = encode_map(content).map_err(|e| BuildError::Map { path: out.to_path_buf(), source: e })?;
+    output::write_map_dir(out, &encoded, extra)?;
+    if let Some(path) = export_csv {
+        let embedding = &built.embedding;
+        output::write_csv_atomic(path, |w| {
+            write!(w, "id,x,y")?;
+            for d in 0..embedding.dim {
+                write!(w, ",d{d}")?;
+            }
+            writeln!(w)?;
+            for (i, id) in content.ids.iter().enumerate() {
+                let [x, y] = content.positions[i];
+                write!(w, "{},{x},{y}", csv_field(id))?;
+                for v in embedding.point(i) {
+                    write!(w, ",{v}")?;
+                }
+                writeln!(w)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(Written { manifest: encoded.manifest, write_secs: start.elapsed().as_secs_f64() })
+}

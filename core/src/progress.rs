@@ -1,0 +1,47 @@
+//! How long stages report how far they are. The pipeline announces each stage; the stage itself
+//! only sets its total and advances. Callers choose what to do with it: the command line draws
+//! bars, tests and library callers pass [`NoProgress`]. Stages call these methods from worker
+//! threads, hence `Sync`.
+
+/// What a stage counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Bytes of an input file.
+    Bytes,
+    /// Items of the named kind ("entities", "iterations", "epochs").
+    Items(&'static str),
+    /// Nothing countable: only that the stage is running.
+    Unmeasured,
+}
+
+/// Receives progress from the stages. Every method has a default that does nothing.
+pub trait Progress: Sync {
+    /// A stage begins. `total` is 0 when the stage learns it later ([`Progress::set_total`]).
+    fn begin(&self, _stage: &str, _unit: Unit, _total: u64) {}
+
+    /// The current stage's total, once known.
+    fn set_total(&self, _total: u64) {}
+
+    /// `done` more units of the current stage are done.
+    fn advance(&self, _done: u64) {}
+
+    /// A short status of the current stage ("distortion 0.45").
+    fn message(&self, _text: &str) {}
+
+    /// The current stage is over.
+    fn end(&self) {}
+}
+
+/// Reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Runs `work` as the stage `name`, closing the stage however `work` ends.
+pub fn stage<T>(progress: &dyn Progress, name: &str, unit: Unit, total: u64, work: impl FnOnce() -> T) -> T {
+    progress.begin(name, unit, total);
+    let out = work();
+    progress.end();
+    out
+}
