@@ -12,11 +12,11 @@ use starmap_core::cooc::Similarity;
 use starmap_core::graph::GraphParams;
 use starmap_core::ingest::{IngestParams, WeightTransform};
 use starmap_core::mde::{Attractive, Init, MdeParams};
-use starmap_core::params::{Choice, Projection};
+use starmap_core::params::Choice;
 use starmap_core::table::Delimiter;
 use starmap_core::tsne::TsneParams;
 use starmap_core::umap::UmapParams;
-use starmap_core::{BuildParams, InputParams};
+use starmap_core::{BuildParams, InputParams, Projection};
 
 /// Exit status when the input cannot be used (a flag, a path, the data, a map, a port).
 pub const EXIT_BAD_INPUT: u8 = 2;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{BuildError, Location, Result};
 use crate::hash::{hash_str, mix64};
-use crate::params::{choice, require, InputParams, ParamError, Params, Valid};
+use crate::params::{choice, require, ParamError, Params, Valid};
 use crate::table::TableReader;
 
 choice! {
@@ -133,16 +133,27 @@ fn parse_weight(raw: &str) -> std::result::Result<f32, String> {
     Ok(w as f32)
 }
 
-/// Reads and prepares the interactions from `table`, with the columns `input` names.
+/// The columns of the interactions, by header name.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns<'a> {
+    /// The entities to map.
+    pub entity: &'a str,
+    /// The contexts that group them.
+    pub context: &'a str,
+    /// Interaction weights, if any.
+    pub weight: Option<&'a str>,
+}
+
+/// Reads and prepares the interactions from `table`.
 pub fn ingest(
     mut table: TableReader<'_>,
-    input: &InputParams,
+    columns: Columns<'_>,
     params: &Valid<IngestParams>,
     seed: u64,
 ) -> Result<Interactions> {
-    let entity_col = table.column(&input.entity_col, "--entity-col")?;
-    let context_col = table.column(&input.context_col, "--context-col")?;
-    let weight_col = input.weight_col.as_deref().map(|w| table.column(w, "--weight-col")).transpose()?;
+    let entity_col = table.column(columns.entity, "--entity-col")?;
+    let context_col = table.column(columns.context, "--context-col")?;
+    let weight_col = columns.weight.map(|w| table.column(w, "--weight-col")).transpose()?;
     let path = table.path().to_path_buf();
     // Without weights every interaction weighs 1, whatever the transform would make of it.
     let transform = if weight_col.is_some() { params.weight_transform } else { WeightTransform::Binary };
@@ -155,7 +166,7 @@ pub fn ingest(
         stats.rows += 1;
         let weight = match weight_col {
             Some(col) => parse_weight(row.str(col)?).map_err(|m| {
-                BuildError::input(Location::field(&path, row.line, col, input.weight_col.as_deref().unwrap_or("")), m)
+                BuildError::input(Location::field(&path, row.line, col, columns.weight.unwrap_or("")), m)
             })?,
             None => 1.0,
         };
@@ -265,12 +276,10 @@ mod tests {
     use super::*;
     use crate::table::Dialect;
 
-    fn read_with(text: &str, weight_col: Option<&str>, params: IngestParams) -> Result<Interactions> {
-        let mut input = InputParams::new("i.csv", "item", "user");
-        input.weight_col = weight_col.map(String::from);
-        let dialect = Dialect::for_path(&input.interactions, None);
+    fn read_with(text: &str, weight: Option<&str>, params: IngestParams) -> Result<Interactions> {
+        let dialect = Dialect::for_path(std::path::Path::new("i.csv"), None);
         let table = TableReader::from_reader("i.csv", text.as_bytes(), dialect, false)?;
-        ingest(table, &input, &params.validate().unwrap(), 0)
+        ingest(table, Columns { entity: "item", context: "user", weight }, &params.validate().unwrap(), 0)
     }
 
     fn read(text: &str) -> Result<Interactions> {

@@ -1,10 +1,11 @@
 //! Starmap's stages as a library: interactions → co-occurrence → sparse k-NN graph →
 //! minimum-distortion embedding → 2D projection → the content of a map. No command line and no
-//! terminal: parameters are typed structs ([`params`]), progress goes through the
+//! terminal: parameters are typed structs ([`params`], [`build_params`]), progress goes through the
 //! [`progress::Progress`] trait, and input comes through [`input::InputFiles`] (disk or memory).
 //! [`pipeline::run`] runs every stage in order; see `ARCHITECTURE.md` for the flow.
 #![deny(missing_docs)]
 
+pub mod build_params;
 pub mod cooc;
 pub mod counts;
 pub mod error;
@@ -30,5 +31,6 @@ mod test_data;
 pub mod tsne;
 pub mod umap;
 
+pub use build_params::{BuildParams, InputParams, Projection};
 pub use error::{BuildError, Location, Result};
-pub use params::{BuildParams, InputParams, ParamError, Params, Valid};
+pub use params::{ParamError, Params, Valid};

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use starmap_format::{encode_map, BuildInfo, ColumnData, Manifest, MapContent, Quality, NO_NEIGHBOR};
 
+use crate::build_params::{BuildParams, Projection};
 use crate::cooc;
 use crate::counts::{BuildCounts, MetadataCounts};
 use crate::error::{BuildError, Result};
@@ -19,7 +20,7 @@ use crate::knn;
 use crate::mde::{self, Embedding, MdeReport};
 use crate::metadata::{self, LabelChoice, MetadataReader};
 use crate::output::{self, csv_field};
-use crate::params::{BuildParams, Projection, Valid};
+use crate::params::Valid;
 use crate::progress::{stage, NoProgress, Progress, Unit};
 use crate::quality;
 use crate::table::{Dialect, TableReader};
@@ -99,7 +100,9 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         Some(path) => Some(MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?),
         None => None,
     };
-    let inter = ingest::ingest(interactions, input, &params.ingest(), params.seed)?;
+    let columns =
+        ingest::Columns { entity: &input.entity_col, context: &input.context_col, weight: input.weight_col.as_deref() };
+    let inter = ingest::ingest(interactions, columns, &params.ingest(), params.seed)?;
     progress.end();
     let s = &inter.stats;
     counts.interactions_read = s.rows;

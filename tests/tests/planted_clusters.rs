@@ -7,9 +7,9 @@ use std::path::Path;
 
 use starmap_core::input::FileSystem;
 use starmap_core::knn::knn;
-use starmap_core::params::Projection;
 use starmap_core::pipeline;
 use starmap_core::progress::NoProgress;
+use starmap_core::Projection;
 use starmap_core::{BuildParams, InputParams, Params};
 use starmap_format::{
     decode_categorical, decode_positions, decode_text, dequantize, FileReader, Manifest, SectionKind, FILE_LABELS,

@@ -9,7 +9,8 @@ use starmap_core::output::check_out_dir;
 use starmap_core::pipeline::{self, Built};
 use starmap_core::{BuildParams, Params, Result, Valid};
 
-use super::{quote_path, set_threads, starmap_command, summary, title_from, NOT_ON_PATH};
+use super::shell::{quote_path, starmap_command, NOT_ON_PATH};
+use super::summary;
 use crate::cli::BuildArgs;
 use crate::progress::Bars;
 use crate::site;
@@ -85,5 +86,31 @@ fn print_next_steps(out: &Path, with_viewer: bool, title: &str) {
     }
     if !on_path {
         println!("{NOT_ON_PATH}");
+    }
+}
+
+/// Sets the size of the global worker pool (once per process).
+pub fn set_threads(threads: Option<usize>) {
+    if let Some(n) = threads {
+        // Fails only if a pool already exists (a second build in one process): keep that one.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+}
+
+/// The default title: the interactions file's name without extensions, `_` and `-` as spaces.
+fn title_from(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or(&name);
+    stem.replace(['_', '-'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_title_comes_from_the_file_name() {
+        assert_eq!(title_from(Path::new("data/film_cast.csv.gz")), "film cast");
+        assert_eq!(title_from(Path::new("my-plays.tsv")), "my plays");
     }
 }

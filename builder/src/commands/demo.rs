@@ -6,8 +6,8 @@
 use starmap_core::input::InMemory;
 use starmap_core::{BuildParams, InputParams, Params, Result};
 
-use super::build::{execute, Job};
-use super::{serve, set_threads, thousands};
+use super::build::{execute, set_threads, Job};
+use super::serve;
 use crate::cli::{DemoArgs, ServeArgs};
 
 const CAST_PATH: &str = "builder/demo/films/film_cast.csv.gz";
@@ -33,16 +33,44 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         out: args.out.clone(),
         export_csv: None,
         title: "Films × cast".into(),
-        describe: &|built| {
-            format!(
-                "{} films placed by their shared actors (Wikidata, CC0). Built with Starmap.",
-                thousands(built.content.ids.len() as u64)
-            )
-        },
+        describe: &|built| description(built.content.ids.len()),
         quiet: args.quiet,
     })?;
     if args.no_serve {
         return Ok(());
     }
-    serve(&ServeArgs { dir: args.out.clone(), port: args.port })
+    serve::run(&ServeArgs { dir: args.out.clone(), port: args.port })
+}
+
+/// The demo's one-line description, with the number of films the build placed.
+fn description(placed: usize) -> String {
+    format!("{} films placed by their shared actors (Wikidata, CC0). Built with Starmap.", thousands(placed as u64))
+}
+
+/// 14569 → "14,569".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_states_the_count_placed() {
+        assert_eq!((thousands(999), thousands(1_000_000)), ("999".into(), "1,000,000".into()));
+        assert!(description(14569).starts_with("14,569 films placed"));
+        // The demo's parameters are valid and record the repository paths of its data.
+        let p = params().validate().unwrap();
+        assert_eq!(p.input.interactions, std::path::Path::new(CAST_PATH));
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(FILMS_PATH).is_file());
+    }
 }

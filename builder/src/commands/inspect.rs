@@ -8,7 +8,9 @@ use starmap_core::counts::BuildCounts;
 use starmap_core::BuildParams;
 use starmap_format::{ColumnKind, Manifest, ParamValue};
 
-use super::{load_map, quote_path, shell_quote, starmap_command, summary, NOT_ON_PATH};
+use super::maps::load_map;
+use super::shell::{quote_path, shell_quote, starmap_command, NOT_ON_PATH};
+use super::summary;
 use crate::cli::InspectArgs;
 use starmap_core::Result;
 
@@ -167,7 +169,7 @@ mod tests {
         input.label_col = Some("name".into());
         input.delimiter = Some(";".parse().unwrap());
         let mut params = BuildParams::new(input);
-        params.projection = starmap_core::params::Projection::Tsne;
+        params.projection = starmap_core::Projection::Tsne;
         params.umap.min_dist = 0.3;
         params.tsne.perplexity = 12.5;
         params.data_only = true;

@@ -8,7 +8,8 @@ use starmap_format::lookup::{entities_named, IdIndex};
 use starmap_format::read::Map;
 use starmap_format::search::SearchIndex;
 
-use super::{load_map, quote_path, shell_quote, starmap_command};
+use super::maps::load_map;
+use super::shell::{quote_path, shell_quote, starmap_command};
 use crate::cli::NeighborsArgs;
 
 /// Candidates listed when a query is ambiguous.
