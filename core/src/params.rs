@@ -11,7 +11,8 @@ use std::fmt;
 #[error("{0}")]
 pub struct ParamError(pub String);
 
-/// Parameters that passed [`Params::check`]. Only [`Params::validate`] makes one.
+/// Parameters that passed [`Params::check`]. Only [`Params::validate`] makes one (and, inside
+/// this crate, the parts of a valid whole).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Valid<P>(P);
 
@@ -20,9 +21,7 @@ impl<P> Valid<P> {
     pub fn into_inner(self) -> P {
         self.0
     }
-}
 
-impl<P> Valid<P> {
     /// A part of valid parameters: valid too, as checking a whole checks its parts.
     pub(crate) fn part<Q>(&self, part: impl FnOnce(&P) -> Q) -> Valid<Q> {
         Valid(part(&self.0))

@@ -155,9 +155,10 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     laps.lap("graph");
 
     let mde_params = params.mde();
-    let (embedding, mde_report) = stage(progress, "embedding", Unit::Items("iterations"), 0, || {
-        mde::embed(&g, &mde_params, params.seed, progress)
-    });
+    let (embedding, mde_report) =
+        stage(progress, "embedding", Unit::Items("iterations"), mde_params.max_iter as u64, || {
+            mde::embed(&g, &mde_params, params.seed, progress)
+        });
     drop(g);
     laps.lap("mde");
 

@@ -38,7 +38,7 @@ pub struct NoProgress;
 
 impl Progress for NoProgress {}
 
-/// Runs `work` as the stage `name`, closing the stage however `work` ends.
+/// Runs `work` as the stage `name` and ends the stage when `work` returns (with an error too).
 pub fn stage<T>(progress: &dyn Progress, name: &str, unit: Unit, total: u64, work: impl FnOnce() -> T) -> T {
     progress.begin(name, unit, total);
     let out = work();

@@ -16,7 +16,7 @@ use crate::progress::Progress;
 use crate::spectral;
 
 /// Gradient-descent epochs.
-const EPOCHS: usize = 1000;
+pub const EPOCHS: usize = 1000;
 /// Early exaggeration (first 250 epochs).
 const EARLY_EXAGGERATION: f32 = 4.0;
 
