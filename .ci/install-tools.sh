@@ -12,6 +12,10 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
 
+# Two kinds of warnings these installs print come from the tools' own dependencies, not from
+# Starmap's Cargo.lock: trunk 0.21.14's lockfile pins a since-yanked crossbeam-channel (we need
+# --locked: unlocked, its newer dependencies want a newer rustc), and wasm-bindgen-cli's test
+# runner depends on rouille, which pulls multipart and buf_redux (future-incompatibility notes).
 if ! (have trunk && trunk --version | grep -q "$TRUNK_VERSION"); then
   echo "installing trunk $TRUNK_VERSION (about 14 minutes on 2 cores)"
   cargo install --locked trunk --version "$TRUNK_VERSION"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test of the project: formatting, lints (native and wasm32), unit, integration and CLI
-# tests, the freshness of the released viewer bundle, the viewer build (trunk) and the
-# real-browser tests in headless Chromium. Installs missing tools first.
+# Every test of the project: formatting, lints (native and wasm32), API docs, unit, integration
+# and CLI tests, a short fuzzing smoke of every parser, the freshness of the released viewer
+# bundle, the viewer build (trunk) and the real-browser tests in headless Chromium. Installs
+# missing tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-tools.sh
@@ -18,8 +19,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32)"
 cargo clippy -p starmap-viz -p starmap-format --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "cargo test (release: the same build serves the browser tests)"
+step "cargo doc (warnings denied; the viewer's JS boundary documented for wasm32)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+RUSTDOCFLAGS="-D warnings" cargo doc -p starmap-viz --no-deps --target wasm32-unknown-unknown --locked
+
+step "cargo test (release: the same build serves the browser tests and the fuzzing smoke)"
 cargo test --workspace --release --locked
+
+step "fuzzing smoke: every target on seeded mutations, 7 s each (fuzz/README.md)"
+cargo run --release --locked -p starmap-fuzz --bin smoke -- --seconds 7
 
 step "released viewer bundle matches the viewer sources"
 want=$(bash web/sources-hash.sh)

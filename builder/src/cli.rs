@@ -254,7 +254,7 @@ mod tests {
     use super::*;
     use starmap_core::Params;
 
-    fn parse(args: &[&str]) -> std::result::Result<Cli, clap::Error> {
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("starmap").chain(args.iter().copied()))
     }
 

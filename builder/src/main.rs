@@ -2,6 +2,7 @@
 //! runs the subcommand, and turns its error into one line on stderr and the exit status
 //! documented in `starmap --help`: 2 for bad input, 1 when the output could not be written.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod cli;
 mod commands;

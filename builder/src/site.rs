@@ -94,6 +94,28 @@ mod tests {
         assert!(files.iter().any(|(n, _)| n.ends_with(".wasm")));
     }
 
+    /// What a browser downloads for the viewer, gzip-compressed as servers send it.
+    fn bundle_gzip_bytes() -> usize {
+        use std::io::Write;
+        VIEWER_FILES
+            .iter()
+            .map(|(_, bytes)| {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                gz.write_all(bytes).and_then(|_| gz.finish()).map(|z| z.len()).unwrap_or(usize::MAX)
+            })
+            .sum()
+    }
+
+    #[test]
+    fn viewer_bundle_stays_under_250_kb_gzipped() {
+        // The budget of the whole viewer (wasm, JS glue, CSS, page) as served compressed: it is
+        // what a reader of a blog post waits for before the first point appears.
+        const BUDGET: usize = 250 * 1000;
+        assert!(has_viewer(), "web/release holds no viewer bundle: run bash web/release.sh");
+        let total = bundle_gzip_bytes();
+        assert!(total <= BUDGET, "the viewer bundle is {total} bytes gzipped, over the {BUDGET}-byte budget");
+    }
+
     #[test]
     fn snippet_is_an_embed_iframe() {
         let s = iframe_snippet("/maps/films/", "Films");

@@ -4,6 +4,7 @@
 //! [`progress::Progress`] trait, and input comes through [`input::InputFiles`] (disk or memory).
 //! [`pipeline::run`] runs every stage in order; see `ARCHITECTURE.md` for the flow.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod build_params;
 pub mod cooc;

@@ -1,14 +1,15 @@
 //! One table type for "each entity's k best others": the co-occurrence stage's strongest
 //! partners (value = similarity) and the k-NN stage's nearest points (value = distance). Rows are
-//! row-major `n × k`; a row with fewer than `k` entries is padded with [`NO_NEIGHBOR`].
+//! row-major `n × k`; a row with fewer than `k` entries is padded with [`NO_NEIGHBOR`]. The
+//! indices are the map format's own [`Neighbors`] rows (what the map stores), with a value
+//! beside each.
 
-use starmap_format::NO_NEIGHBOR;
+use starmap_format::{Neighbors, NO_NEIGHBOR};
 
 /// `n` rows of up to `k` (index, value) pairs, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NeighborTable {
-    k: usize,
-    indices: Vec<u32>,
+    ids: Neighbors,
     values: Vec<f32>,
 }
 
@@ -19,8 +20,8 @@ impl NeighborTable {
     /// When the lengths are not the same multiple of `k` (a bug in the caller, not bad input).
     pub fn from_parts(k: usize, indices: Vec<u32>, values: Vec<f32>) -> Self {
         assert_eq!(indices.len(), values.len(), "indices and values differ in length");
-        assert!(indices.len().is_multiple_of(k), "not a whole number of rows");
-        Self { k, indices, values }
+        assert!(indices.len().is_multiple_of(k.max(1)), "not a whole number of rows");
+        Self { ids: Neighbors { k, indices }, values }
     }
 
     /// A table from rows of at most `k` pairs each, padding short rows.
@@ -33,32 +34,33 @@ impl NeighborTable {
                 values[i * k + slot] = v;
             }
         }
-        Self { k, indices, values }
+        Self::from_parts(k, indices, values)
     }
 
     /// Entries per row.
     pub fn k(&self) -> usize {
-        self.k
+        self.ids.k
     }
 
     /// Number of rows.
     pub fn n(&self) -> usize {
-        self.indices.len().checked_div(self.k).unwrap_or(0)
+        self.ids.n()
     }
 
     /// Row `i`'s indices, padding included.
     pub fn indices_of(&self, i: usize) -> &[u32] {
-        &self.indices[i * self.k..(i + 1) * self.k]
+        self.ids.row(i)
     }
 
     /// Row `i`'s values, padding included.
     pub fn values_of(&self, i: usize) -> &[f32] {
-        &self.values[i * self.k..(i + 1) * self.k]
+        let k = self.ids.k;
+        &self.values[i * k..(i + 1) * k]
     }
 
     /// Every row's indices, row-major.
     pub fn indices(&self) -> &[u32] {
-        &self.indices
+        &self.ids.indices
     }
 
     /// Every row's values, row-major.
@@ -78,7 +80,7 @@ impl NeighborTable {
 
     /// The first `k` entries of every row (the table itself when it holds no more).
     pub fn truncated(&self, k: usize) -> Self {
-        if k >= self.k {
+        if k >= self.k() {
             return self.clone();
         }
         let n = self.n();
@@ -88,7 +90,7 @@ impl NeighborTable {
             indices.extend_from_slice(&self.indices_of(i)[..k]);
             values.extend_from_slice(&self.values_of(i)[..k]);
         }
-        Self { k, indices, values }
+        Self::from_parts(k, indices, values)
     }
 
     /// Keeps the rows listed in `keep` (ascending) and renumbers the indices to match; an index
@@ -98,14 +100,14 @@ impl NeighborTable {
         for (new, &old) in keep.iter().enumerate() {
             renumber[old] = new as u32;
         }
-        let mut indices = Vec::with_capacity(keep.len() * self.k);
-        let mut values = Vec::with_capacity(keep.len() * self.k);
+        let mut indices = Vec::with_capacity(keep.len() * self.k());
+        let mut values = Vec::with_capacity(keep.len() * self.k());
         for &old in keep {
             indices
                 .extend(self.indices_of(old).iter().map(|&j| if j == NO_NEIGHBOR { j } else { renumber[j as usize] }));
             values.extend_from_slice(self.values_of(old));
         }
-        Self { k: self.k, indices, values }
+        Self::from_parts(self.k(), indices, values)
     }
 }
 

@@ -77,7 +77,7 @@ pub fn project(
     let rows: Vec<usize> = (0..n).collect();
     progress.set_total(EPOCHS as u64);
     let run = || {
-        let mut tsne: tSNE<f32, usize, 2> = tSNE::new(&rows);
+        let mut tsne: tSNE<'_, f32, usize, 2> = tSNE::new(&rows);
         tsne.perplexity(perplexity)
             .epochs(EPOCHS)
             .early_exaggeration(EARLY_EXAGGERATION)

@@ -82,9 +82,19 @@ pub struct Neighbors {
 }
 
 impl Neighbors {
+    /// Number of entities (rows).
+    pub fn n(&self) -> usize {
+        self.indices.len().checked_div(self.k).unwrap_or(0)
+    }
+
+    /// Entity `i`'s row of `k` indices, padding included.
+    pub fn row(&self, i: usize) -> &[u32] {
+        &self.indices[i * self.k..(i + 1) * self.k]
+    }
+
     /// The neighbours of entity `i`, nearest first, without padding.
     pub fn of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
-        self.indices[i * self.k..(i + 1) * self.k].iter().copied().take_while(|&j| j != NO_NEIGHBOR)
+        self.row(i).iter().copied().take_while(|&j| j != NO_NEIGHBOR)
     }
 }
 

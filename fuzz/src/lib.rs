@@ -1,6 +1,8 @@
 //! Fuzz targets of Starmap's parsers: what reads bytes a user or a web server hands us.
 //!
-//! - `map_decoder`: the map reader (`starmap_format::read`) on hostile manifests and files;
+//! - `table`: the delimited-text reader (`starmap_core::table`) on arbitrary bytes;
+//! - `metadata`: the metadata reader and column-kind inference, with a format round trip;
+//! - `map_decoder`: the map reader (`starmap_format::read`) on hostile manifests and files.
 //!
 //! Each target is a plain function over bytes, run two ways: coverage-guided by libFuzzer
 //! (`cargo fuzz run -s none TARGET --features libfuzzer`, stable Rust, see `fuzz/README.md`),
@@ -10,8 +12,10 @@
 
 pub mod alloc;
 pub mod map;
+pub mod metadata;
 pub mod mutate;
 pub mod smoke;
+pub mod table;
 
 /// One fuzz target.
 pub struct Target {
@@ -24,7 +28,11 @@ pub struct Target {
 }
 
 /// Every target.
-pub const TARGETS: &[Target] = &[Target { name: "map_decoder", run: map::run, seeds: map::seeds }];
+pub const TARGETS: &[Target] = &[
+    Target { name: "table", run: table::run, seeds: table::seeds },
+    Target { name: "metadata", run: metadata::run, seeds: metadata::seeds },
+    Target { name: "map_decoder", run: map::run, seeds: map::seeds },
+];
 
 /// The target called `name`.
 pub fn target(name: &str) -> &'static Target {

@@ -1,3 +1,4 @@
 //! Cross-crate test helpers.
+#![forbid(unsafe_code)]
 
 pub mod planted;

@@ -107,7 +107,7 @@ impl Gfx {
         let Some(g) = &mut self.live else { return };
         let attrs = v.attrs();
         let dirty = std::mem::take(&mut self.dirty);
-        // SAFETY (all blocks): the painter was made with this context, which is not lost.
+        // SAFETY: the painter was made with this context, which is not lost (checked above).
         unsafe {
             if dirty.all {
                 g.painter.upload_attrs(&g.gl, attrs);
@@ -121,6 +121,7 @@ impl Gfx {
             }
         }
         let params = v.frame_params([canvas.width() as i32, canvas.height() as i32], self.dpr);
+        // SAFETY: as above.
         unsafe { g.painter.paint(&g.gl, &params) };
         self.frames += 1;
         Probe::Frames.set(self.frames);
@@ -128,6 +129,7 @@ impl Gfx {
             self.first_frame = false;
             // Reading one pixel waits for the GPU, so the time is that of a finished frame.
             let mut px = [0u8; 4];
+            // SAFETY: a live context, and a 1×1 RGBA read into a buffer of exactly 4 bytes.
             unsafe {
                 g.gl.read_pixels(
                     0,
