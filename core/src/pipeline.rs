@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use starmap_format::{encode_map, BuildInfo, ColumnData, Manifest, MapContent, Quality, NO_NEIGHBOR};
+use starmap_format::{encode_map, BuildInfo, ColumnData, LayoutContent, Manifest, MapContent, Quality, NO_NEIGHBOR};
 
 use crate::build_params::{BuildParams, Projection};
 use crate::cooc;
@@ -235,18 +235,26 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         counts: counts.to_manifest(),
         timings_secs: laps.secs,
         peak_memory_bytes: peak_memory_bytes(),
-        quality: Quality {
-            knn_recall_at_10: recall,
-            knn_recall_at_10_random: quality::knn_recall_random(n),
-            // Too few entities to measure: recorded as 0 with a sample of 0.
-            trustworthiness: trust.map_or(0.0, |t| t.0),
-            sample_size: trust.map_or(0, |t| t.1 as u32),
-        },
+        quality_label: None,
+    };
+    let quality = Quality {
+        label_agreement: None,
+        knn_recall_at_10: recall,
+        knn_recall_at_10_random: quality::knn_recall_random(n),
+        // Too few entities to measure: recorded as 0 with a sample of 0.
+        trustworthiness: trust.map_or(0.0, |t| t.0),
+        sample_size: trust.map_or(0, |t| t.1 as u32),
     };
     let content = MapContent {
         ids: entity_ids,
         id_column: if input.metadata.is_some() { input.id_col() } else { &input.entity_col }.to_string(),
-        positions: layout.chunks(2).map(|p| [p[0], p[1]]).collect(),
+        layouts: vec![LayoutContent {
+            name: params.projection.to_string(),
+            spec: params.projection.to_string(),
+            positions: layout.chunks(2).map(|p| [p[0], p[1]]).collect(),
+            quality,
+        }],
+        neighborhood_change: Vec::new(),
         popularity,
         neighbors_k: DETAIL_NEIGHBORS,
         neighbors,
@@ -275,7 +283,7 @@ pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv:
             }
             writeln!(w)?;
             for (i, id) in content.ids.iter().enumerate() {
-                let [x, y] = content.positions[i];
+                let [x, y] = content.layouts[0].positions[i];
                 write!(w, "{},{x},{y}", csv_field(id))?;
                 for v in embedding.point(i) {
                     write!(w, ",{v}")?;

@@ -36,8 +36,8 @@ fn cluster_agreement(dir: &Path, m: &Manifest) -> (f64, f64) {
     let n = m.entity_count as usize;
     let points = std::fs::read(dir.join("map").join(FILE_POINTS)).unwrap();
     let points = FileReader::parse(&points, FILE_POINTS).unwrap();
-    let q = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, n).unwrap();
-    let b = m.bounds;
+    let q = decode_positions(points.find(SectionKind::Positions, Some(0)).unwrap().bytes, n).unwrap();
+    let b = m.bounds();
     let xy: Vec<f32> =
         q.chunks(2).flat_map(|p| [dequantize(p[0], b.min_x, b.max_x), dequantize(p[1], b.min_y, b.max_y)]).collect();
     let col = m.column_index("cluster").expect("cluster column") as u32;
@@ -64,7 +64,8 @@ fn clusters_survive_into_2d_with_umap() {
     let (agree, chance) = cluster_agreement(dir.path(), &m);
     eprintln!("UMAP: 10-NN cluster agreement {agree:.3} (chance {chance:.3})");
     assert!(agree > 0.7 && agree > 6.0 * chance, "UMAP 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
-    assert!(m.build.quality.knn_recall_at_10 > 10.0 * m.build.quality.knn_recall_at_10_random);
+    let q = &m.layouts[0].quality;
+    assert!(q.knn_recall_at_10 > 10.0 * q.knn_recall_at_10_random);
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         "{} entities, {} neighbours each; ids: the {} column; labels: {labels}",
         m.entity_count, m.neighbors_k, m.id_column
     );
-    let b = &m.bounds;
+    let b = m.bounds();
     println!(
         "bounds: x {:.3}..{:.3}, y {:.3}..{:.3}; popularity {}..{}",
         b.min_x, b.max_x, b.min_y, b.max_y, m.popularity_range[0], m.popularity_range[1]
@@ -73,7 +73,7 @@ pub fn run(args: &InspectArgs) -> Result<()> {
     }
     println!("  {}", summary::timings(&bi.timings_secs, None));
     println!("  peak memory: {}", summary::human_bytes(bi.peak_memory_bytes));
-    println!("  {}", summary::quality(&bi.quality, u64::from(m.entity_count)));
+    println!("  {}", summary::quality(&m.layouts[0].quality, u64::from(m.entity_count)));
     match BuildParams::from_manifest(&bi.params) {
         Ok(params) => {
             let (starmap, on_path) = starmap_command();
@@ -174,12 +174,10 @@ mod tests {
         params.tsne.perplexity = 12.5;
         params.data_only = true;
         let m: Manifest = serde_json::from_value(serde_json::json!({
-            "format": "starmap", "format_version": 1, "title": "It's ours", "description": "",
-            "entity_count": 0, "bounds": {"min_x": 0, "min_y": 0, "max_x": 0, "max_y": 0},
-            "popularity_range": [0, 0], "neighbors_k": 0, "id_column": "artist", "label_column": null,
-            "columns": [], "files": [], "build": {"builder_version": "0", "seed": 0, "params": {}, "counts": {},
-            "timings_secs": {}, "quality": {"knn_recall_at_10": 0, "knn_recall_at_10_random": 0,
-            "trustworthiness": 0, "sample_size": 0}}
+            "format": "starmap", "format_version": 2, "title": "It's ours", "description": "",
+            "entity_count": 0, "layouts": [], "popularity_range": [0, 0], "neighbors_k": 0,
+            "id_column": "artist", "label_column": null, "columns": [], "files": [],
+            "build": {"builder_version": "0", "seed": 0, "params": {}, "counts": {}, "timings_secs": {}}
         }))
         .unwrap();
         let line = format!("starmap build {}", rebuild_flags(&params, &m, Path::new("out dir")));

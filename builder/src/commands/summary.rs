@@ -100,7 +100,7 @@ pub fn build(built: &Built, written: &Written) -> String {
     );
     let _ = writeln!(s, "{}", timings(&b.timings_secs, Some(written.write_secs)));
     let _ = writeln!(s, "peak memory: {}", human_bytes(b.peak_memory_bytes));
-    let _ = writeln!(s, "{}", quality(&b.quality, u64::from(m.entity_count)));
+    let _ = writeln!(s, "{}", quality(&m.layouts[0].quality, u64::from(m.entity_count)));
     s
 }
 
@@ -110,7 +110,13 @@ mod tests {
 
     #[test]
     fn an_unmeasured_figure_is_not_printed_as_one() {
-        let q = Quality { knn_recall_at_10: 0.5, knn_recall_at_10_random: 0.4, trustworthiness: 0.0, sample_size: 0 };
+        let q = Quality {
+            label_agreement: None,
+            knn_recall_at_10: 0.5,
+            knn_recall_at_10_random: 0.4,
+            trustworthiness: 0.0,
+            sample_size: 0,
+        };
         let line = quality(&q, 24);
         assert!(line.contains("trustworthiness not measured (24 entities; it needs at least 32)"), "{line}");
         let q = Quality { trustworthiness: 0.98765, sample_size: 1000, ..q };

@@ -62,8 +62,8 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
         wall_secs,
         stages: stages.iter().take(4).map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", "),
         peak_mib: b["peak_memory_bytes"].as_f64().unwrap_or(0.0) / (1 << 20) as f64,
-        recall: b["quality"]["knn_recall_at_10"].as_f64().unwrap_or(0.0),
-        trust: b["quality"]["trustworthiness"].as_f64().unwrap_or(0.0),
+        recall: manifest["layouts"][0]["quality"]["knn_recall_at_10"].as_f64().unwrap_or(0.0),
+        trust: manifest["layouts"][0]["quality"]["trustworthiness"].as_f64().unwrap_or(0.0),
     })
 }
 
