@@ -1,7 +1,8 @@
 //! The WebGL2 side: the context (with the draw path picked for the renderer), the painter, and
 //! losing and restoring both. Attribute changes accumulate here between frames and are
 //! uploaded when a frame paints: all bytes after a recolour or filter, single points after a
-//! selection; positions only when the points arrive or the context comes back.
+//! selection; a layout's positions only when they arrive or the context comes back (a layout
+//! switch uploads nothing).
 
 use glow::HasContext;
 use wasm_bindgen::JsCast;
@@ -91,16 +92,35 @@ impl Gfx {
         self.dirty.merge(dirty);
     }
 
-    /// Uploads the positions (once per set of points, or after a lost context).
-    pub fn upload_positions(&mut self, v: &Viewer) {
-        if let Some(g) = &mut self.live {
-            // SAFETY: the painter was made with this context.
-            unsafe { g.painter.upload_positions(&g.gl, &v.map().xy_draw) };
+    /// Uploads the positions of layouts `layouts` (once each as they arrive, or all after a
+    /// lost context). The first layout comes first and makes room for all of them.
+    pub fn upload_positions(&mut self, v: &Viewer, layouts: &[usize]) {
+        let Some(g) = &mut self.live else { return };
+        for &l in layouts {
+            if l == 0 {
+                // SAFETY: the painter was made with this context.
+                unsafe { g.painter.allocate_positions(&g.gl, v.n(), v.manifest().layouts.len()) };
+            }
+            if let Some(xy) = v.map().xy_draw(l) {
+                // SAFETY: as above, and the room for layout `l` was made with the first layout.
+                unsafe { g.painter.upload_layout(&g.gl, l, &xy) };
+            }
         }
     }
 
-    /// Paints a frame: pending attribute uploads, then one draw call.
-    pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement) {
+    /// Waits for the GPU to finish the frame (reading one pixel does), so a time taken after
+    /// this is that of a finished frame.
+    fn finish(g: &Live) {
+        let mut px = [0u8; 4];
+        // SAFETY: a live context, and a 1×1 RGBA read into a buffer of exactly 4 bytes.
+        unsafe {
+            g.gl.read_pixels(0, 0, 1, 1, glow::RGBA, glow::UNSIGNED_BYTE, glow::PixelPackData::Slice(Some(&mut px)));
+        }
+    }
+
+    /// Paints a frame: pending attribute uploads, then one draw call. With `finish`, waits for
+    /// the GPU to finish it (the last frame of a layout switch, for its timing probe).
+    pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement, finish: bool) {
         if self.raw.is_context_lost() {
             return;
         }
@@ -125,22 +145,12 @@ impl Gfx {
         unsafe { g.painter.paint(&g.gl, &params) };
         self.frames += 1;
         Probe::Frames.set(self.frames);
+        if finish {
+            Self::finish(g);
+        }
         if self.first_frame && g.painter.count() > 0 {
             self.first_frame = false;
-            // Reading one pixel waits for the GPU, so the time is that of a finished frame.
-            let mut px = [0u8; 4];
-            // SAFETY: a live context, and a 1×1 RGBA read into a buffer of exactly 4 bytes.
-            unsafe {
-                g.gl.read_pixels(
-                    0,
-                    0,
-                    1,
-                    1,
-                    glow::RGBA,
-                    glow::UNSIGNED_BYTE,
-                    glow::PixelPackData::Slice(Some(&mut px)),
-                );
-            }
+            Self::finish(g);
             Probe::FirstFrameMs.set(format_args!("{:.1}", now_ms()));
             if Probe::State.get().as_deref() == Some("loading") {
                 Probe::State.set("drawn");
@@ -157,7 +167,8 @@ impl Gfx {
     /// The context is back: make the program again and upload everything.
     pub fn restore(&mut self, v: &Viewer) -> Result<(), WebError> {
         self.live = Some(Live::new(&self.raw, self.mode)?);
-        self.upload_positions(v);
+        let loaded: Vec<usize> = (0..v.manifest().layouts.len()).filter(|&l| v.map().has_layout(l)).collect();
+        self.upload_positions(v, &loaded);
         self.dirty = Dirty { all: true, ranks: Vec::new() };
         Probe::Context.set("restored");
         Ok(())

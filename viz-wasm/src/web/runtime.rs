@@ -2,7 +2,7 @@
 //! [`Changes`] name. Side effects that fire events synchronously (focus, scrolling) happen after
 //! the state is released; their events queue behind the current job.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use super::dom::{focus, now_ms, set_class, window};
@@ -11,7 +11,7 @@ use super::gl::Gfx;
 use super::history::{self, Settle};
 use super::overlay::Overlay;
 use super::page::{show_error, Page};
-use super::panels::{details, filters, highlight, legend, search};
+use super::panels::{details, filters, highlight, layouts, legend, search};
 use super::probe::Probe;
 use super::queue::{Job, Sender};
 use crate::state::{Changes, Command, Focus, Viewer};
@@ -25,6 +25,8 @@ pub struct Runtime {
     frames: Frames,
     settle: Settle,
     tx: Sender,
+    /// The layout switch under way: when it started (ms) and the frames painted for it.
+    switch: Cell<Option<(f64, u32)>>,
 }
 
 impl Runtime {
@@ -38,6 +40,7 @@ impl Runtime {
             frames: Frames::new(tx.clone()),
             settle: Settle::new(tx.clone()),
             tx: tx.clone(),
+            switch: Cell::new(None),
         });
         // Weak: the queue lives inside the runtime.
         let weak: Weak<Self> = Rc::downgrade(&rt);
@@ -83,23 +86,42 @@ impl Runtime {
         {
             let v = self.viewer.borrow();
             let mut gfx = self.gfx.borrow_mut();
-            if ch.positions {
-                gfx.upload_positions(&v);
+            if !ch.positions.is_empty() {
+                gfx.upload_positions(&v, &ch.positions);
             }
             gfx.mark(&ch.attrs);
+            if ch.switch_started {
+                self.switch.set(Some((t0, 0)));
+                Probe::Switching.set(1);
+            }
             if ch.paint {
                 self.frames.arrived();
-                gfx.paint(&v, &page.canvas);
+                gfx.paint(&v, &page.canvas, ch.switch_ended);
                 let mut overlay = self.overlay.borrow_mut();
                 overlay.place_ring(page, &v);
                 overlay.place_labels(page, &v);
+                overlay.place_compare(page, &v);
+                if let Some((start, frames)) = self.switch.get() {
+                    self.switch.set(Some((start, frames + 1)));
+                }
+            }
+            if ch.switch_ended {
+                if let Some((start, frames)) = self.switch.take() {
+                    Probe::SwitchMs.set(format_args!("{:.1}", now_ms() - start));
+                    Probe::SwitchFrames.set(frames);
+                }
+                Probe::Switching.clear();
             }
             drop(gfx);
+            if ch.layout_controls {
+                layouts::render(page, &v);
+            }
             if ch.details {
                 details::render(page, &v);
             }
             if ch.selection {
                 self.overlay.borrow().place_ring(page, &v);
+                self.overlay.borrow().place_compare(page, &v);
                 match v.selected_id() {
                     Some(id) => Probe::Selected.set(id),
                     None => Probe::Selected.clear(),
