@@ -135,7 +135,8 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
         ],
     );
 
-    // Every other kind of flag: a delimiter, t-SNE, non-default choices, text that needs quoting.
+    // Every other kind of flag: a delimiter, several layouts with keys and names, a quality label,
+    // non-default choices, text that needs quoting.
     c.file("my plays.txt", good_rows().replace(',', ";").as_bytes());
     let mut meta = String::from("item;name;kind\n");
     for i in 0..30 {
@@ -156,11 +157,17 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
             "--metadata",
             "items.txt",
             "--label-col",
+            "name",
+            "--quality-label",
             "kind",
             "--delimiter",
             ";",
-            "--projection",
+            "--layout",
             "tsne",
+            "--layout",
+            "umap:min-dist=0.05,neighbors=8,name=tight",
+            "--layout",
+            "umap:epochs=30",
             "--perplexity",
             "5.5",
             "--similarity",

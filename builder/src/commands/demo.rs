@@ -15,12 +15,15 @@ const FILMS_PATH: &str = "builder/demo/films/films.csv.gz";
 const CAST: &[u8] = include_bytes!("../../demo/films/film_cast.csv.gz");
 const FILMS: &[u8] = include_bytes!("../../demo/films/films.csv.gz");
 
-/// The demo's build parameters: films by the actors they share, labelled by title.
+/// The demo's build parameters: films by the actors they share, labelled by title, the default
+/// layouts (UMAP and t-SNE) judged by how well films near each other share their first genre.
 fn params() -> BuildParams {
     let mut input = InputParams::new(CAST_PATH, "imdb_id", "actor");
     input.metadata = Some(FILMS_PATH.into());
     input.label_col = Some("title".into());
-    BuildParams::new(input)
+    let mut params = BuildParams::new(input);
+    params.quality_label = Some("genre".into());
+    params
 }
 
 /// Runs `starmap demo`.
