@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the browser tests need and runs them in headless Chromium (SwiftShader WebGL2):
 #   1. the viewer bundle (trunk build of web/index.html, wasm-release profile, wasm-opt from npm),
-#   2. the films demo map, built by `starmap build` from builder/demo/films,
+#   2. the films demo map, built by `starmap build` from builder/demo/films, with two layouts
+#      (umap, tsne),
 #   3. small hostile and broken maps (synth_map with a hostile title, a truncated points.bin,
 #      a manifest of another format version),
 # then serves them on 127.0.0.1 and runs tests/browser/*.test.mjs with node's test runner.
@@ -38,7 +39,7 @@ mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
 "$BIN/starmap" build \
   --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
   --metadata builder/demo/films/films.csv.gz --id-col imdb_id --label-col title --title "Films × cast" \
-  --out "$OUT/films" --data-only
+  --layout umap --layout tsne --out "$OUT/films" --data-only
 cp web/dist/* "$OUT/site/"
 cp "$OUT"/films/* "$OUT/site/"
 # The published site: `starmap demo` writes the films map with the viewer bundle embedded in the
@@ -50,8 +51,8 @@ cp "$OUT"/films/* "$OUT/truncated/"
 head -c 5000 "$OUT/films/points.bin" > "$OUT/truncated/points.bin"
 # A map from a future format version.
 cp "$OUT"/films/* "$OUT/version/"
-sed -i 's/"format_version": 1/"format_version": 2/' "$OUT/version/manifest.json"
-grep -q '"format_version": 2' "$OUT/version/manifest.json"
+sed -i 's/"format_version": 2/"format_version": 3/' "$OUT/version/manifest.json"
+grep -q '"format_version": 3' "$OUT/version/manifest.json"
 
 step "browser tests (headless Chromium)"
 node --test --test-concurrency=1 tests/browser/
