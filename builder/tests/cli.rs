@@ -232,6 +232,7 @@ fn each_layout_reports_its_quality_and_the_label_must_be_categorical() {
     for (extra, needles) in [
         (vec!["--quality-label", "size"], vec!["--quality-label size", "numeric", "categorical or a list", "group"]),
         (vec!["--quality-label", "colour"], vec!["no column named \"colour\"", "--quality-label"]),
+        (vec!["--quality-label", "item"], vec!["--quality-label item: that is the id column"]),
         (vec!["--layout", "umap", "--layout", "umap"], vec!["both named \"umap\""]),
         (vec!["--layout", "umap:spread=2"], vec!["umap:spread=2", "min-dist, neighbors, epochs, name"]),
     ] {

@@ -12,7 +12,7 @@ use starmap_format::ParamValue;
 
 use crate::graph::GraphParams;
 use crate::ingest::IngestParams;
-use crate::layout::{default_set, Layout, LayoutSpec, LeftOut};
+use crate::layout::{default_set, is_layout_name, Layout, LayoutSpec, LeftOut, MAX_NAME_LEN};
 use crate::mde::MdeParams;
 use crate::params::{require, ParamError, Params, Valid};
 use crate::table::Delimiter;
@@ -245,6 +245,12 @@ impl Params for BuildParams {
         for (i, spec) in self.layouts.iter().enumerate() {
             spec.resolve(&self.umap, &self.tsne)?;
             let name = spec.name();
+            if !is_layout_name(&name) {
+                return Err(ParamError(format!(
+                    "--layout {spec}: its name {name:?} is longer than {MAX_NAME_LEN} characters; give it a shorter \
+                     one with name="
+                )));
+            }
             if let Some(first) = self.layouts[..i].iter().find(|s| s.name() == name) {
                 return Err(ParamError(format!(
                     "--layout {first} and --layout {spec} are both named {name:?}: layout names must be unique; \
@@ -328,6 +334,8 @@ mod tests {
         p.graph.similarity = Similarity::CosineDamped;
         p.umap.min_dist = 0.3;
         p.umap.epochs = Some(50);
+        p.layouts = ["umap", "tsne:perplexity=50,name=t50"].iter().map(|s| s.parse().unwrap()).collect();
+        p.quality_label = Some("genre".into());
         p.seed = 9;
         p
     }
@@ -345,6 +353,10 @@ mod tests {
         assert_eq!(m["interactions"], ParamValue::Text("data/plays.csv".into()));
         assert_eq!(m["data-only"], ParamValue::Bool(false));
         assert!(!m.contains_key("label-col"), "unset options are left out");
+        assert_eq!(m["layout"], ParamValue::Text("umap tsne:perplexity=50,name=t50".into()));
+        assert_eq!(m["quality-label"], ParamValue::Text("genre".into()));
+        let default_set = BuildParams::new(InputParams::new("p.csv", "a", "b")).to_manifest().unwrap();
+        assert!(!default_set.contains_key("layout"), "the default layouts are not recorded as given");
         assert_eq!(BuildParams::from_manifest(&m).unwrap(), p);
     }
 
@@ -374,6 +386,17 @@ mod tests {
         p.input.metadata = None;
         p.input.label_col = Some("title".into());
         assert!(p.validate().unwrap_err().to_string().contains("--label-col needs --metadata"));
+        let mut p = sample();
+        p.layouts = vec!["umap:min-dist=0.123456,neighbors=300,epochs=1000".parse().unwrap()];
+        assert!(p.validate().unwrap_err().to_string().contains("longer than 40 characters"));
+        let mut p = sample();
+        p.layouts = vec!["tsne".parse().unwrap(), "umap:name=tsne".parse().unwrap()];
+        let msg = p.validate().unwrap_err().to_string();
+        assert!(msg.contains("both named \"tsne\"") && msg.contains("--layout umap:name=tsne2"), "{msg}");
+        let mut p = sample();
+        p.quality_label = Some("genre".into());
+        p.input.metadata = None;
+        assert!(p.validate().unwrap_err().to_string().contains("--quality-label needs --metadata"));
         let mut p = sample();
         p.seed = u64::MAX;
         assert!(p.validate().unwrap_err().to_string().contains("--seed"));

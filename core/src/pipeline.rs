@@ -270,9 +270,13 @@ pub const LAYOUT_TIMING: &str = "layout:";
 /// Each entity's label for `--quality-label`: the column must be categorical or a list.
 fn quality_label_codes(meta: &Metadata, column: &str) -> Result<Vec<u16>> {
     let Some(c) = meta.columns.iter().find(|c| c.name == column) else {
-        return Err(BuildError::Unusable(format!(
-            "--quality-label {column}: no entity on the map has a value in that column"
-        )));
+        // The header has it (checked before reading): it is empty or the id column.
+        let why = if meta.stats.empty_columns.iter().any(|e| e == column) {
+            "no entity on the map has a value in that column"
+        } else {
+            "that is the id column; name a categorical or list column"
+        };
+        return Err(BuildError::Unusable(format!("--quality-label {column}: {why}")));
     };
     quality::label_codes(&c.values).ok_or_else(|| {
         let kind = match c.values {
