@@ -199,8 +199,6 @@ pub struct Flight {
     s_total: f64,
     /// Wall time of the whole flight in milliseconds.
     pub duration_ms: f64,
-    /// A straight glide (see [`Flight::glide`]) rather than the zoom-out-and-in path.
-    glide: bool,
 }
 
 impl Flight {
@@ -223,16 +221,7 @@ impl Flight {
         };
         // ~1 s for a long flight, shorter for short hops, never instant.
         let duration_ms = (s_total.abs() * 280.0).clamp(250.0, 1600.0);
-        Self { from, to, u1, r0, rho, w0, s_total, duration_ms, glide: false }
-    }
-
-    /// A straight glide between two views in `duration_ms` (eased, zoom geometric): the camera
-    /// of a layout switch, which must keep time with the points.
-    pub fn glide(from: View, to: View, duration_ms: f64) -> Self {
-        let mut f = Self::new(from, to, 1.0);
-        f.duration_ms = duration_ms.max(0.0);
-        f.glide = true;
-        f
+        Self { from, to, u1, r0, rho, w0, s_total, duration_ms }
     }
 
     /// Where the flight ends.
@@ -247,9 +236,6 @@ impl Flight {
         }
         // Ease in and out so the flight neither jerks off nor stops abruptly.
         let e = ease(t_ms / self.duration_ms);
-        if self.glide {
-            return View::lerp(self.from, self.to, e);
-        }
         let s = e * self.s_total;
         let (from, to, rho, w0) = (self.from, self.to, self.rho, self.w0);
         if self.u1 < 1e-9 * w0 {
@@ -351,14 +337,11 @@ mod tests {
     }
 
     #[test]
-    fn glides_ease_straight_between_views() {
+    fn views_mix_evenly_and_zoom_geometrically() {
         let a = View { center: [0.0, 0.0], zoom: 10.0 };
         let b = View { center: [4.0, -2.0], zoom: 40.0 };
-        let g = Flight::glide(a, b, 800.0);
-        assert_eq!(g.duration_ms, 800.0);
-        assert_eq!(g.at(0.0), a);
-        assert_eq!(g.at(800.0), b);
-        let mid = g.at(400.0);
+        assert_eq!((View::lerp(a, b, 0.0), View::lerp(a, b, 1.0)), (a, b));
+        let mid = View::lerp(a, b, 0.5);
         assert!(close(mid.center, [2.0, -1.0]) && (mid.zoom - 20.0).abs() < 1e-9, "{mid:?}");
         assert!((ease(0.25) + ease(0.75) - 1.0).abs() < 1e-12, "symmetric");
         assert_eq!((ease(-1.0), ease(2.0), ease(f64::NAN)), (0.0, 1.0, 1.0));

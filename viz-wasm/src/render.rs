@@ -242,14 +242,12 @@ impl<G: HasContext> Painter<G> {
         gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
         gl.enable_vertex_attrib_array(LOC_UNIT);
         gl.vertex_attrib_pointer_f32(LOC_UNIT, 2, glow::UNSIGNED_SHORT, true, 4, self.bound.0 as i32 * layout_bytes);
-        match self.bound.1 {
-            Some(from) => {
-                gl.enable_vertex_attrib_array(LOC_FROM);
-                gl.vertex_attrib_pointer_f32(LOC_FROM, 2, glow::UNSIGNED_SHORT, true, 4, from as i32 * layout_bytes);
-            }
-            // No switch: the shader reads no second position.
-            None => gl.disable_vertex_attrib_array(LOC_FROM),
-        }
+        // With no switch the second attribute reads the shown layout again (the shader ignores
+        // it): the same vertex layout for every frame, so a software renderer compiles its
+        // pipeline once, not again at the first switch (a second at a million points).
+        let from = self.bound.1.unwrap_or(self.bound.0);
+        gl.enable_vertex_attrib_array(LOC_FROM);
+        gl.vertex_attrib_pointer_f32(LOC_FROM, 2, glow::UNSIGNED_SHORT, true, 4, from as i32 * layout_bytes);
     }
 
     /// Changes the draw mode.

@@ -170,6 +170,9 @@ pub enum Command {
     SetCompare(Option<usize>),
     /// Whether the page asks for reduced motion: layout switches then happen at once.
     ReducedMotion(bool),
+    /// How long the GPU took for a recent frame (ms): a switch on a slow renderer takes fewer
+    /// frames (see [`crate::state::morph_frames`]).
+    FrameCost(f64),
     /// A legend entry was clicked: flip its categories.
     ToggleLegend(usize),
     /// A range slider moved.

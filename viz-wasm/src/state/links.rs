@@ -13,7 +13,11 @@ impl Viewer {
     pub fn url_state(&self) -> UrlState {
         let m = &self.manifest;
         // Where a flight or a layout switch is going: a link should show where it ends.
-        let view = self.flight.map_or(self.camera.view, |(f, _)| f.target());
+        let view = match (self.flight, self.morph.and_then(|m| m.views)) {
+            (Some((f, _)), _) => f.target(),
+            (None, Some((_, to, _))) => to,
+            _ => self.camera.view,
+        };
         let name = |l: usize| m.layouts.get(l).map(|info| info.name.clone());
         UrlState {
             view: Some(link_from_view(view, &self.camera.bounds(), self.camera.fit_zoom())),

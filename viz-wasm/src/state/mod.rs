@@ -38,5 +38,5 @@ pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
 pub use search::SearchState;
 pub use selection::{DetailsView, ResultRow};
 pub use slider::{position_of, value_at, SLIDER_STEPS};
-pub use switch::{moved_flags, CompareDetails, CompareMark, CompareNeighbor, LayoutRow, Morph, MORPH_MS};
+pub use switch::{morph_frames, moved_flags, CompareDetails, CompareMark, CompareNeighbor, LayoutRow, Morph, MORPH_MS};
 pub use viewer::Viewer;

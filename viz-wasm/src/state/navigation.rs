@@ -25,8 +25,18 @@ impl Viewer {
 
     /// Starts a flight from the current view to `to`.
     pub(super) fn fly_to(&mut self, to: View, now_ms: f64, ch: &mut Changes) {
+        self.stop_camera();
         self.flight = Some((Flight::new(self.camera.view, to, self.camera.width_px), now_ms));
         ch.frame = true;
+    }
+
+    /// Stops the camera where it is: a flight, or the glide of a layout switch (the points go
+    /// on gliding).
+    pub(super) fn stop_camera(&mut self) {
+        self.flight = None;
+        if let Some(m) = self.morph.as_mut() {
+            m.views = None;
+        }
     }
 
     pub(super) fn zoom_by(&mut self, factor: f64, now_ms: f64, ch: &mut Changes) {
@@ -37,7 +47,7 @@ impl Viewer {
 
     /// Pans by a share of the canvas at once (keys: each press is a step, not a flight).
     pub(super) fn pan_by_share(&mut self, x: f64, y: f64, ch: &mut Changes) {
-        self.flight = None;
+        self.stop_camera();
         self.camera.pan_by(x * self.camera.width_px, y * self.camera.height_px);
         ch.frame = true;
         ch.settle = true;
@@ -55,7 +65,7 @@ impl Viewer {
 
     pub(super) fn pointer_down(&mut self, id: i32, at: [f64; 2], ch: &mut Changes) {
         self.gesture.down(id, at);
-        self.flight = None;
+        self.stop_camera();
         ch.tooltip = Some(Tooltip::Hide);
     }
 
@@ -91,7 +101,7 @@ impl Viewer {
 
     pub(super) fn wheel(&mut self, at: [f64; 2], delta_y: f64, unit: WheelUnit, pinch: bool, ch: &mut Changes) {
         let factor = wheel_factor(delta_y, unit, pinch, self.camera.height_px);
-        self.flight = None;
+        self.stop_camera();
         self.camera.zoom_at(factor, at);
         ch.frame = true;
         ch.settle = true;

@@ -8,7 +8,7 @@
 
 use super::command::{Changes, Tooltip};
 use super::viewer::Viewer;
-use crate::camera::{ease, Flight, View};
+use crate::camera::{ease, View};
 
 /// How long a layout switch takes.
 pub const MORPH_MS: f64 = 800.0;
@@ -17,6 +17,10 @@ pub const MORPH_MS: f64 = 800.0;
 const WHOLE_MAP_ZOOM: f64 = 1.05;
 
 /// A layout switch under way: points glide from layout `from` to layout `to`.
+///
+/// It takes [`MORPH_MS`]; on a renderer too slow for that it takes at most `max_frames`, each
+/// at least `1 / max_frames` further than the last. Software rendering of a million points takes
+/// about a second a frame; there a switch is two frames (halfway, there).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Morph {
     /// The layout the points leave.
@@ -27,15 +31,51 @@ pub struct Morph {
     pub start_ms: f64,
     /// How long it takes (0: at once).
     pub duration_ms: f64,
+    /// Frames drawn for it so far.
+    pub frames: u32,
+    /// The most frames it may take.
+    pub max_frames: u32,
+    /// The camera's glide, in step with the points: from a view to a view, starting at a mix
+    /// (a switch turned back midway starts past 0). `None` once the user moves the camera.
+    pub views: Option<(View, View, f64)>,
+}
+
+/// The most frames a switch may take when a frame takes `frame_ms` (0: not known): no limit (the
+/// clock decides) unless a frame takes more than half of [`MORPH_MS`]; then two, so the slowest
+/// renderer still shows the points halfway, and a switch costs it two frames, not more.
+pub fn morph_frames(frame_ms: f64) -> u32 {
+    if frame_ms.is_finite() && frame_ms > MORPH_MS / 2.0 {
+        2
+    } else {
+        u32::MAX
+    }
+}
+
+/// How long a frame takes, from the estimate so far (`0`: none) and a new measurement. A
+/// measurement can only be too long (it waits for the main thread, busy decoding files while a
+/// map loads), so a shorter one is taken at once and a longer one moves the estimate a quarter
+/// of the way.
+pub fn frame_cost(estimate_ms: f64, measured_ms: f64) -> f64 {
+    if !measured_ms.is_finite() || measured_ms <= 0.0 {
+        return estimate_ms;
+    }
+    if estimate_ms <= 0.0 || measured_ms < estimate_ms {
+        measured_ms
+    } else {
+        estimate_ms + (measured_ms - estimate_ms) / 4.0
+    }
 }
 
 impl Morph {
-    /// Share of the time elapsed at `t_ms`, 0..1.
+    /// How far it is at `t_ms`, 0..1: the share of its time elapsed, or of its frames drawn if
+    /// that is more.
     pub fn progress(&self, t_ms: f64) -> f64 {
         if self.duration_ms <= 0.0 {
             return 1.0;
         }
-        ((t_ms - self.start_ms) / self.duration_ms).clamp(0.0, 1.0)
+        let time = (t_ms - self.start_ms) / self.duration_ms;
+        let frames = f64::from(self.frames) / f64::from(self.max_frames.max(1));
+        time.max(frames).clamp(0.0, 1.0)
     }
 
     /// How far the points are from `from` (0) to `to` (1) at `t_ms`: eased progress.
@@ -160,19 +200,20 @@ impl Viewer {
         };
         let view = view.unwrap_or_else(|| self.switch_view(l));
         let duration_ms = if animate && !self.reduced_motion { MORPH_MS } else { 0.0 };
-        let morph = Morph { from, to: l, start_ms, duration_ms };
-        self.morph = Some(morph);
+        let max_frames = morph_frames(self.frame_cost_ms);
+        let mut morph = Morph { from, to: l, start_ms, duration_ms, frames: 0, max_frames, views: None };
+        self.flight = None;
         self.shown_layout = l;
         if let Some(p) = self.map.placed(l) {
             self.camera.set_bounds(p.bounds);
         }
-        let left_ms = duration_ms * (1.0 - morph.progress(now_ms));
-        if left_ms > 0.0 {
-            self.flight = Some((Flight::glide(self.camera.view, view, left_ms), now_ms));
+        let mix = morph.mix(now_ms);
+        if mix < 1.0 {
+            morph.views = Some((self.camera.view, view, mix));
         } else {
-            self.flight = None;
             self.camera.set_view(view);
         }
+        self.morph = Some(morph);
         // Comparing with the layout now shown turns the comparison around.
         if self.compare == Some(l) {
             self.compare = Some(from);
@@ -219,11 +260,18 @@ impl Viewer {
         }
     }
 
-    /// Advances a layout switch to the frame's time; `true` while it goes on.
+    /// Advances a layout switch, points and camera, to the frame's time; `true` while it goes
+    /// on.
     pub(super) fn step_morph(&mut self, t_ms: f64, ch: &mut Changes) -> bool {
         self.clock_ms = t_ms;
-        let Some(m) = self.morph else { return false };
-        if m.progress(t_ms) < 1.0 {
+        let Some(m) = self.morph.as_mut() else { return false };
+        m.frames += 1;
+        let mix = m.mix(t_ms);
+        if let Some((from, to, mix0)) = m.views {
+            let e = if mix0 < 1.0 { ((mix - mix0) / (1.0 - mix0)).clamp(0.0, 1.0) } else { 1.0 };
+            self.camera.set_view(View::lerp(from, to, e));
+        }
+        if mix < 1.0 {
             return true;
         }
         self.morph = None;
@@ -365,11 +413,42 @@ mod tests {
 
     #[test]
     fn a_morph_eases_from_start_to_end() {
-        let m = Morph { from: 0, to: 1, start_ms: 1000.0, duration_ms: 800.0 };
+        let m = Morph {
+            from: 0,
+            to: 1,
+            start_ms: 1000.0,
+            duration_ms: 800.0,
+            frames: 0,
+            max_frames: u32::MAX,
+            views: None,
+        };
         assert_eq!((m.mix(900.0), m.mix(1000.0), m.mix(1400.0), m.mix(1800.0), m.mix(9e9)), (0.0, 0.0, 0.5, 1.0, 1.0));
         assert!(m.mix(1100.0) < 0.125, "starts gently");
         let now = Morph { duration_ms: 0.0, ..m };
         assert_eq!(now.mix(0.0), 1.0, "at once");
+    }
+
+    #[test]
+    fn the_frame_cost_follows_the_measurements() {
+        assert_eq!(frame_cost(0.0, 400.0), 400.0);
+        assert_eq!(frame_cost(400.0, 100.0), 100.0, "shorter: at once");
+        assert_eq!(frame_cost(100.0, 500.0), 200.0, "longer: a quarter of the way");
+        assert_eq!(frame_cost(250.0, f64::NAN), 250.0);
+        assert_eq!(frame_cost(250.0, 0.0), 250.0);
+    }
+
+    #[test]
+    fn a_slow_renderer_gets_a_switch_of_few_frames() {
+        assert_eq!(morph_frames(0.0), u32::MAX, "unknown: by time alone");
+        assert_eq!(morph_frames(16.7), u32::MAX);
+        assert_eq!(morph_frames(250.0), u32::MAX, "three frames fit");
+        assert_eq!(morph_frames(400.0), u32::MAX);
+        assert_eq!(morph_frames(500.0), 2);
+        assert_eq!(morph_frames(1200.0), 2, "a second a frame: halfway, then there");
+        // The first frame of a two-frame switch is halfway, whatever the clock says.
+        let m = Morph { from: 0, to: 1, start_ms: 0.0, duration_ms: 800.0, frames: 1, max_frames: 2, views: None };
+        assert_eq!(m.mix(0.0), 0.5);
+        assert_eq!(Morph { frames: 2, ..m }.progress(0.0), 1.0);
     }
 
     #[test]

@@ -588,3 +588,43 @@ fn the_quality_table_lists_every_layout() {
     send_layouts(&mut v, &e);
     assert!(v.layout_rows()[1].loaded);
 }
+
+#[test]
+fn on_a_slow_renderer_a_switch_is_two_frames() {
+    let mut v = loaded("");
+    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::SetLayout(1), 1000.0);
+    // The first frame comes soon after, yet shows the points halfway.
+    let ch = v.apply(Command::Frame { t_ms: 1010.0 }, 1010.0);
+    assert!(ch.frame && !ch.switch_ended);
+    assert_eq!(v.frame_params([800, 600], 1.0).mix, 0.5);
+    let ch = v.apply(Command::Frame { t_ms: 1020.0 }, 1020.0);
+    assert!(ch.switch_ended && !ch.frame);
+    assert_eq!(v.frame_params([800, 600], 1.0).mix, 1.0);
+}
+
+#[test]
+fn the_camera_glides_with_the_points_until_the_user_takes_it() {
+    let mut v = loaded("");
+    v.apply(Command::Select { entity: Some(0), fly: false }, 0.0);
+    let at = screen_of(&v, 0);
+    v.apply(Command::Wheel { at, delta_y: -500.0, unit: WheelUnit::Pixel, pinch: false }, 0.0);
+    let start = v.camera().view;
+    v.apply(Command::SetLayout(1), 0.0);
+    v.apply(Command::Frame { t_ms: 400.0 }, 400.0);
+    let mid = v.camera().view;
+    assert_ne!(mid, start, "the camera moves with the points");
+    // Turning back keeps the camera where it is.
+    v.apply(Command::SetLayout(0), 400.0);
+    v.apply(Command::Frame { t_ms: 400.0 }, 400.0);
+    let c = v.camera().view;
+    assert!((c.center[0] - mid.center[0]).abs() < 1e-9 && (c.zoom - mid.zoom).abs() < 1e-9 * mid.zoom);
+    // A drag takes the camera: it stays put while the points glide on.
+    v.apply(Command::PointerDown { id: 1, at: [10.0, 10.0] }, 450.0);
+    let held = v.camera().view;
+    v.apply(Command::Frame { t_ms: 500.0 }, 500.0);
+    assert_eq!(v.camera().view, held);
+    assert!(v.morph().is_some());
+    finish_switch(&mut v, 500.0);
+    assert_eq!(v.camera().view, held);
+}

@@ -39,6 +39,9 @@ pub struct Viewer {
     pub(super) now_ms: f64,
     /// Switch layouts at once (the page prefers reduced motion).
     pub(super) reduced_motion: bool,
+    /// How long the GPU takes for a frame (ms; 0 until measured): slow renderers get switches
+    /// of fewer frames.
+    pub(super) frame_cost_ms: f64,
     /// The layout compared with the shown one (compare mode).
     pub(super) compare: Option<usize>,
     /// For (selection, shown layout, compared layout): the selection's 10 nearest neighbours in
@@ -78,6 +81,7 @@ impl Viewer {
             clock_ms: 0.0,
             now_ms: 0.0,
             reduced_motion: false,
+            frame_cost_ms: 0.0,
             compare: None,
             compare_near: None,
             gesture: Gesture::default(),
@@ -149,6 +153,7 @@ impl Viewer {
             Command::NextLayout => self.next_layout(now_ms, c),
             Command::SetCompare(other) => self.set_compare(other, c),
             Command::ReducedMotion(reduce) => self.reduced_motion = reduce,
+            Command::FrameCost(ms) => self.frame_cost_ms = super::switch::frame_cost(self.frame_cost_ms, ms),
             Command::SetRange { col, end, pos } => self.set_range(col, end, pos, c),
             Command::SetCategory { col, code, on } => {
                 self.filters.set_category(col, code, on);
@@ -258,6 +263,11 @@ impl Viewer {
     /// The layout switch under way.
     pub fn morph(&self) -> Option<&Morph> {
         self.morph.as_ref()
+    }
+
+    /// How long the GPU takes for a frame, as measured so far (ms; 0: not yet).
+    pub fn frame_cost_ms(&self) -> f64 {
+        self.frame_cost_ms
     }
 
     /// The layout compared with the shown one, in compare mode.

@@ -42,6 +42,8 @@ pub struct Gfx {
     dirty: Dirty,
     frames: u64,
     first_frame: bool,
+    /// A fence behind the last frame painted, and when it was sent.
+    fence: Option<(glow::Fence, f64)>,
 }
 
 impl Gfx {
@@ -77,7 +79,16 @@ impl Gfx {
         Probe::TContext.stamp();
         let live = Live::new(&raw, mode)?;
         Probe::TProgram.stamp();
-        Ok(Self { raw, live: Some(live), mode, dpr: 1.0, dirty: Dirty::default(), frames: 0, first_frame: true })
+        Ok(Self {
+            raw,
+            live: Some(live),
+            mode,
+            dpr: 1.0,
+            dirty: Dirty::default(),
+            frames: 0,
+            first_frame: true,
+            fence: None,
+        })
     }
 
     /// Sizes the drawing buffer to the canvas at the device's pixel ratio.
@@ -118,8 +129,25 @@ impl Gfx {
         }
     }
 
-    /// Paints a frame: pending attribute uploads, then one draw call. With `finish`, waits for
-    /// the GPU to finish it (the last frame of a layout switch, for its timing probe).
+    /// Whether the GPU is still drawing the last frame painted, and, the first time it is found
+    /// done, about how long it took (ms, to the nearest animation frame).
+    pub fn behind(&mut self) -> (bool, Option<f64>) {
+        let (Some(g), Some((fence, sent))) = (&self.live, self.fence) else { return (false, None) };
+        // SAFETY: the fence was made with this context (a lost context drops both).
+        let done = unsafe { g.gl.get_sync_status(fence) } == glow::SIGNALED;
+        if !done {
+            return (true, None);
+        }
+        // SAFETY: as above; the fence is deleted once.
+        unsafe { g.gl.delete_sync(fence) };
+        self.fence = None;
+        (false, Some(now_ms() - sent))
+    }
+
+    /// Paints a frame: pending attribute uploads, then one draw call, and a fence behind it (see
+    /// [`Gfx::behind`]; not behind the first frame, which also compiles the shaders). With
+    /// `finish`, waits for the GPU to finish it (the last frame of a layout switch, for its
+    /// timing probe).
     pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement, finish: bool) {
         if self.raw.is_context_lost() {
             return;
@@ -145,10 +173,21 @@ impl Gfx {
         unsafe { g.painter.paint(&g.gl, &params) };
         self.frames += 1;
         Probe::Frames.set(self.frames);
+        if let Some((old, _)) = self.fence.take() {
+            // SAFETY: the fence was made with this context.
+            unsafe { g.gl.delete_sync(old) };
+        }
+        let first = self.first_frame && g.painter.count() > 0;
+        if !first {
+            // SAFETY: a live context.
+            if let Ok(fence) = unsafe { g.gl.fence_sync(glow::SYNC_GPU_COMMANDS_COMPLETE, 0) } {
+                self.fence = Some((fence, now_ms()));
+            }
+        }
         if finish {
             Self::finish(g);
         }
-        if self.first_frame && g.painter.count() > 0 {
+        if first {
             self.first_frame = false;
             Self::finish(g);
             Probe::FirstFrameMs.set(format_args!("{:.1}", now_ms()));
@@ -161,6 +200,7 @@ impl Gfx {
     /// The context is gone: drop what it held (the browser restores it later).
     pub fn lose(&mut self) {
         self.live = None;
+        self.fence = None;
         Probe::Context.set("lost");
     }
 

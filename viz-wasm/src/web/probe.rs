@@ -19,6 +19,7 @@
 //! | `compare` | name of the layout compared with (absent outside compare mode) |
 //! | `switching` | `1` while a layout switch runs (absent otherwise) |
 //! | `switch-ms`, `switch-frames` | the last switch: ms from the command to its last frame, and frames painted for it |
+//! | `frame-ms` | how long the GPU takes for a frame, as the viewer estimates it (fewer switch frames on slow renderers) |
 //!
 //! In JS they read as `document.body.dataset.tStart`, `.firstFrameMs`, `.searchSeq` and so on.
 
@@ -73,6 +74,8 @@ pub enum Probe {
     SwitchMs,
     /// `data-switch-frames`.
     SwitchFrames,
+    /// `data-frame-ms`.
+    FrameMs,
 }
 
 impl Probe {
@@ -102,6 +105,7 @@ impl Probe {
             Probe::Switching => "switching",
             Probe::SwitchMs => "switchMs",
             Probe::SwitchFrames => "switchFrames",
+            Probe::FrameMs => "frameMs",
         }
     }
 

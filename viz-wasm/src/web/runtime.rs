@@ -60,6 +60,9 @@ impl Runtime {
     fn run(&self, job: Job) {
         match job {
             Job::Command(command) => {
+                if matches!(command, Command::Frame { .. }) && self.gpu_behind(true) {
+                    return;
+                }
                 let t0 = now_ms();
                 let changes = self.viewer.borrow_mut().apply(command, t0);
                 self.render(&changes, t0);
@@ -70,6 +73,10 @@ impl Runtime {
                 self.gfx.borrow_mut().resize(&self.page.canvas, layout.width, layout.height, dpr);
                 self.tx.send_next(Command::Resize(layout));
             }
+            Job::GpuPoll => {
+                self.frames.polled();
+                self.gpu_behind(false);
+            }
             Job::ContextLost => self.gfx.borrow_mut().lose(),
             Job::ContextRestored => {
                 if let Err(e) = self.gfx.borrow_mut().restore(&self.viewer.borrow()) {
@@ -78,6 +85,33 @@ impl Runtime {
                 self.frames.request();
             }
         }
+    }
+
+    /// Looks whether the GPU finished the last frame, telling the state how long it took once
+    /// it did (a layout switch on a slow renderer takes fewer frames). While it is not done:
+    /// a frame of a layout switch waits (`frame`: software renderers take about a second a
+    /// frame at a million points, and switch frames sent faster would queue behind it, each a
+    /// second), and another animation frame comes to look again. Returns whether the frame
+    /// waits.
+    fn gpu_behind(&self, frame: bool) -> bool {
+        let (behind, took) = self.gfx.borrow_mut().behind();
+        if let Some(ms) = took {
+            let mut v = self.viewer.borrow_mut();
+            v.apply(Command::FrameCost(ms), now_ms());
+            Probe::FrameMs.set(format_args!("{:.1}", v.frame_cost_ms()));
+        }
+        if !behind {
+            return false;
+        }
+        if frame && self.viewer.borrow().morph().is_some() {
+            self.frames.arrived();
+            self.frames.request();
+            return true;
+        }
+        if !frame {
+            self.frames.request_poll();
+        }
+        false
     }
 
     /// Draws what `ch` names; `t0` is when the command started (for the search latency).
@@ -172,6 +206,9 @@ impl Runtime {
         }
         if ch.frame {
             self.frames.request();
+        } else if ch.paint {
+            // The last frame for now: look when the GPU is done with it.
+            self.frames.request_poll();
         }
         // These fire events (focus, blur, scroll) at once; they queue behind this job.
         match ch.focus {
