@@ -20,7 +20,10 @@ let browser;
 let base;
 
 before(async () => {
-  server = await serve([['/', path.join(OUT, 'site')]]);
+  server = await serve([
+    ['/', path.join(OUT, 'site')],
+    ['/data/single/', path.join(OUT, 'single')],
+  ]);
   base = server.url;
   browser = await launch();
 });
@@ -194,6 +197,45 @@ describe('layouts on the films map', () => {
     assert.ok(!(await page.locator('#color-by').isDisabled()));
     assert.equal(await page.locator('#details-compare').isVisible(), false);
     assert.equal(await page.locator('#compare-marks').isVisible(), false);
+    await page.close();
+  });
+
+  it('the instanced draw path switches too, one instanced draw call a frame', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.addInitScript(countGl);
+    await page.goto(`${base}/?render=instanced`);
+    await waitState(page, 'ready');
+    assert.equal(await data(page, 'drawMode'), 'instanced');
+    await page.evaluate(() => {
+      const proto = WebGL2RenderingContext.prototype;
+      const orig = proto.drawArraysInstanced;
+      window.__instanced = 0;
+      proto.drawArraysInstanced = function (...args) {
+        window.__instanced++;
+        return orig.apply(this, args);
+      };
+    });
+    const a = await mapSnapshot(page);
+    const [gl0, f0] = [await gl(page), await frames(page)];
+    await switchTo(page, 'tsne');
+    const [gl1, f1] = [await gl(page), await frames(page)];
+    assert.equal(gl1.draws - gl0.draws, f1 - f0, 'one draw call a frame');
+    assert.equal(await page.evaluate(() => window.__instanced), f1 - f0, 'and it is the instanced one');
+    assert.ok((await pixelDiff(page, a, await mapSnapshot(page))) > 3000);
+    await page.close();
+  });
+
+  it('a map of one layout shows no Layout control, and its figures', async () => {
+    const page = await open(browser, `${base}/?data=/data/single/#l=nope`);
+    assert.equal(await page.getByRole('combobox', { name: 'Layout' }).isVisible(), false);
+    assert.equal(await page.getByRole('combobox', { name: 'Compare with' }).isVisible(), false);
+    assert.equal(await page.locator('#layout-rows tr').count(), 1);
+    assert.equal(await data(page, 'layout'), 'blobs');
+    await page.focus('#map');
+    await page.keyboard.press('l');
+    await page.waitForTimeout(300);
+    assert.equal(await data(page, 'switching'), undefined);
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 

@@ -4,7 +4,7 @@
 #   2. the films demo map, built by `starmap build` from builder/demo/films, with two layouts
 #      (umap, tsne),
 #   3. small hostile and broken maps (synth_map with a hostile title, a truncated points.bin,
-#      a manifest of another format version),
+#      a manifest of another format version) and a synthetic map of one layout,
 # then serves them on 127.0.0.1 and runs tests/browser/*.test.mjs with node's test runner.
 # Exits non-zero on any failure. Needs: cargo, trunk, wasm-bindgen-cli, node/npm, chromium
 # (.ci/install-tools.sh installs them).
@@ -34,7 +34,7 @@ else
   cargo build --release --locked -p starmap-builder -p starmap-tests
   BIN=$TARGET/release
 fi
-rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version}
+rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version,single}
 mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
 "$BIN/starmap" build \
   --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
@@ -46,6 +46,7 @@ cp "$OUT"/films/* "$OUT/site/"
 # binary (web/release), as users get it (tests/browser/site.test.mjs).
 "$BIN/starmap" demo --out "$OUT/films-site" --no-serve --quiet
 "$BIN/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
+"$BIN/synth_map" --points 2000 --seed 3 --layouts 1 --out "$OUT/single"
 # A truncated upload: points.bin cut short, the manifest as written.
 cp "$OUT"/films/* "$OUT/truncated/"
 head -c 5000 "$OUT/films/points.bin" > "$OUT/truncated/points.bin"
