@@ -19,8 +19,8 @@ const WHOLE_MAP_ZOOM: f64 = 1.05;
 /// A layout switch under way: points glide from layout `from` to layout `to`.
 ///
 /// It takes [`MORPH_MS`]; on a renderer too slow for that it takes at most `max_frames`, each
-/// at least `1 / max_frames` further than the last. Software rendering of a million points takes
-/// about a second a frame; there a switch is two frames (halfway, there).
+/// at least `1 / max_frames` further than the last (see [`morph_frames`]): software rendering
+/// of a million points takes about a second a frame, and there a switch is one frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Morph {
     /// The layout the points leave.
@@ -40,14 +40,17 @@ pub struct Morph {
     pub views: Option<(View, View, f64)>,
 }
 
-/// The most frames a switch may take when a frame takes `frame_ms` (0: not known): no limit (the
-/// clock decides) unless a frame takes more than half of [`MORPH_MS`]; then two, so the slowest
-/// renderer still shows the points halfway, and a switch costs it two frames, not more.
+/// The most frames a switch may take when a frame takes `frame_ms` (0: not known). No limit (the
+/// clock decides) while two frames fit in [`MORPH_MS`]; then two (halfway, there) while one
+/// does; on a renderer slower still, one: an animation of one frame a second is no animation,
+/// and the switch costs it no more than an ordinary frame.
 pub fn morph_frames(frame_ms: f64) -> u32 {
-    if frame_ms.is_finite() && frame_ms > MORPH_MS / 2.0 {
+    if !frame_ms.is_finite() || frame_ms <= MORPH_MS / 2.0 {
+        u32::MAX
+    } else if frame_ms <= MORPH_MS {
         2
     } else {
-        u32::MAX
+        1
     }
 }
 
@@ -443,8 +446,8 @@ mod tests {
         assert_eq!(morph_frames(16.7), u32::MAX);
         assert_eq!(morph_frames(250.0), u32::MAX, "three frames fit");
         assert_eq!(morph_frames(400.0), u32::MAX);
-        assert_eq!(morph_frames(500.0), 2);
-        assert_eq!(morph_frames(1200.0), 2, "a second a frame: halfway, then there");
+        assert_eq!(morph_frames(500.0), 2, "halfway, then there");
+        assert_eq!(morph_frames(1200.0), 1, "a second a frame: at once");
         // The first frame of a two-frame switch is halfway, whatever the clock says.
         let m = Morph { from: 0, to: 1, start_ms: 0.0, duration_ms: 800.0, frames: 1, max_frames: 2, views: None };
         assert_eq!(m.mix(0.0), 0.5);

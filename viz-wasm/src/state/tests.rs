@@ -590,9 +590,9 @@ fn the_quality_table_lists_every_layout() {
 }
 
 #[test]
-fn on_a_slow_renderer_a_switch_is_two_frames() {
+fn on_a_slow_renderer_a_switch_is_two_frames_or_one() {
     let mut v = loaded("");
-    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::FrameCost(600.0), 0.0);
     v.apply(Command::SetLayout(1), 1000.0);
     // The first frame comes soon after, yet shows the points halfway.
     let ch = v.apply(Command::Frame { t_ms: 1010.0 }, 1010.0);
@@ -601,6 +601,12 @@ fn on_a_slow_renderer_a_switch_is_two_frames() {
     let ch = v.apply(Command::Frame { t_ms: 1020.0 }, 1020.0);
     assert!(ch.switch_ended && !ch.frame);
     assert_eq!(v.frame_params([800, 600], 1.0).mix, 1.0);
+    // A second a frame: the switch is the next frame.
+    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::SetLayout(0), 2000.0);
+    let ch = v.apply(Command::Frame { t_ms: 2010.0 }, 2010.0);
+    assert!(ch.switch_ended && !ch.frame);
 }
 
 #[test]
