@@ -23,6 +23,9 @@ use crate::progress::{Progress, Unit};
 use crate::tsne;
 use crate::umap;
 
+// The quality figures' 10 nearest 2D neighbours are the ones the neighbourhood change compares.
+const _: () = assert!(crate::quality::K == NEIGHBORHOOD_K);
+
 /// What every layout may read, in the embedding's (locality) order.
 #[derive(Debug, Clone, Copy)]
 pub struct LayoutInput<'a> {

@@ -171,7 +171,8 @@ pub enum Command {
     /// Whether the page asks for reduced motion: layout switches then happen at once.
     ReducedMotion(bool),
     /// How long the GPU took for a recent frame (ms): a switch on a slow renderer takes fewer
-    /// frames (see [`crate::state::morph_frames`]).
+    /// frames (see [`crate::state::morph_frames`]). Ignored until every file is in (decoding
+    /// them delays every measurement).
     FrameCost(f64),
     /// A legend entry was clicked: flip its categories.
     ToggleLegend(usize),

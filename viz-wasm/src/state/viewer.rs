@@ -153,7 +153,11 @@ impl Viewer {
             Command::NextLayout => self.next_layout(now_ms, c),
             Command::SetCompare(other) => self.set_compare(other, c),
             Command::ReducedMotion(reduce) => self.reduced_motion = reduce,
-            Command::FrameCost(ms) => self.frame_cost_ms = super::switch::frame_cost(self.frame_cost_ms, ms),
+            // While files arrive, decoding holds the main thread and every measurement is late.
+            Command::FrameCost(ms) if self.url.live => {
+                self.frame_cost_ms = super::switch::frame_cost(self.frame_cost_ms, ms);
+            }
+            Command::FrameCost(_) => {}
             Command::SetRange { col, end, pos } => self.set_range(col, end, pos, c),
             Command::SetCategory { col, code, on } => {
                 self.filters.set_category(col, code, on);

@@ -130,8 +130,9 @@ impl Gfx {
     }
 
     /// Whether the GPU is still drawing the last frame painted, and, the first time it is found
-    /// done, about how long it took (ms, to the nearest animation frame).
-    pub fn behind(&mut self) -> (bool, Option<f64>) {
+    /// done, when that frame was sent and about how long it took (ms, to the nearest animation
+    /// frame).
+    pub fn behind(&mut self) -> (bool, Option<(f64, f64)>) {
         let (Some(g), Some((fence, sent))) = (&self.live, self.fence) else { return (false, None) };
         // SAFETY: the fence was made with this context (a lost context drops both).
         let done = unsafe { g.gl.get_sync_status(fence) } == glow::SIGNALED;
@@ -141,7 +142,7 @@ impl Gfx {
         // SAFETY: as above; the fence is deleted once.
         unsafe { g.gl.delete_sync(fence) };
         self.fence = None;
-        (false, Some(now_ms() - sent))
+        (false, Some((sent, now_ms() - sent)))
     }
 
     /// Paints a frame: pending attribute uploads, then one draw call, and a fence behind it (see

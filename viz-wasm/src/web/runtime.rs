@@ -27,6 +27,8 @@ pub struct Runtime {
     tx: Sender,
     /// The layout switch under way: when it started (ms) and the frames painted for it.
     switch: Cell<Option<(f64, u32)>>,
+    /// When every file was in (ms): frames sent before then were measured late.
+    ready_ms: Cell<f64>,
 }
 
 impl Runtime {
@@ -41,6 +43,7 @@ impl Runtime {
             settle: Settle::new(tx.clone()),
             tx: tx.clone(),
             switch: Cell::new(None),
+            ready_ms: Cell::new(f64::INFINITY),
         });
         // Weak: the queue lives inside the runtime.
         let weak: Weak<Self> = Rc::downgrade(&rt);
@@ -64,6 +67,9 @@ impl Runtime {
                     return;
                 }
                 let t0 = now_ms();
+                if matches!(command, Command::Ready { .. }) {
+                    self.ready_ms.set(t0);
+                }
                 let changes = self.viewer.borrow_mut().apply(command, t0);
                 self.render(&changes, t0);
             }
@@ -95,7 +101,8 @@ impl Runtime {
     /// waits.
     fn gpu_behind(&self, frame: bool) -> bool {
         let (behind, took) = self.gfx.borrow_mut().behind();
-        if let Some(ms) = took {
+        // Frames sent while files arrived were looked at late (decoding holds the main thread).
+        if let Some((_, ms)) = took.filter(|&(sent, _)| sent >= self.ready_ms.get()) {
             let mut v = self.viewer.borrow_mut();
             v.apply(Command::FrameCost(ms), now_ms());
             Probe::FrameMs.set(format_args!("{:.1}", v.frame_cost_ms()));
