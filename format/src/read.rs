@@ -8,8 +8,8 @@
 use crate::{
     decode_bytes, decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions,
     decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError, Manifest,
-    Neighbors, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA,
-    FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
+    Neighbors, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS,
+    FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// Why a map could not be read, phrased for the person who has to fix it.
@@ -109,7 +109,9 @@ pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileRe
         let Some(c) = s.column else { continue };
         let (what, owner) = match s.kind {
             SectionKind::Positions => ("layout", m.layouts.get(c as usize).map(|l| l.file.as_str())),
-            SectionKind::NeighborhoodChange => ("layout pair", ((c as usize) < m.layout_pairs()).then_some(FILE_LAYOUTS)),
+            SectionKind::NeighborhoodChange => {
+                ("layout pair", ((c as usize) < m.layout_pairs()).then_some(FILE_LAYOUTS))
+            }
             _ => ("column", m.columns.get(c as usize).map(|info| info.file.as_str())),
         };
         if owner != Some(file) {
