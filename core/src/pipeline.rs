@@ -122,7 +122,12 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     laps.lap("ingest");
 
     let graph_params = params.graph();
-    let top_k = graph_params.neighbors.max(quality::K);
+    // LAYOUT-RESEARCH: t-SNE reads the cosine top-(3 × perplexity) of this stage directly.
+    let layout_top_k = match params.projection {
+        Projection::Umap => 0,
+        Projection::Tsne => tsne::neighbors_needed(&params.tsne()),
+    };
+    let top_k = graph_params.neighbors.max(quality::K).max(layout_top_k);
     let n_entities = inter.n_entities();
     let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
         cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
@@ -165,7 +170,7 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     let (umap_params, tsne_params) = (params.umap(), params.tsne());
     let layout_k = match params.projection {
         Projection::Umap => umap_params.neighbors,
-        Projection::Tsne => tsne::neighbors_needed(&tsne_params),
+        Projection::Tsne => 0, // LAYOUT-RESEARCH: t-SNE does not read the embedding's neighbours
     };
     let high_knn = stage(progress, "neighbours", Unit::Items("points"), n as u64, || {
         knn::knn(&embedding.coords, embedding.dim, layout_k.max(DETAIL_NEIGHBORS), progress)
@@ -173,17 +178,21 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     laps.lap("knn");
 
     let layout_knn = high_knn.truncated(layout_k);
+    let embedding = Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
+    // LAYOUT-RESEARCH: UMAP runs in the graph's locality order; t-SNE in entity order, as `top`.
     let layout = match params.projection {
-        Projection::Umap => stage(progress, "umap", Unit::Items("epochs"), 0, || {
-            umap::project(&embedding, &layout_knn, &umap_params, params.seed, progress)
-        }),
-        Projection::Tsne => stage(progress, "t-sne", Unit::Items("epochs"), 0, || {
-            tsne::project(&embedding, &layout_knn, &tsne_params, progress)
+        Projection::Umap => {
+            let emb_new = Embedding { dim: embedding.dim, coords: perm.to_new(&embedding.coords, embedding.dim) };
+            let layout = stage(progress, "umap", Unit::Items("epochs"), 0, || {
+                umap::project(&emb_new, &layout_knn, &umap_params, params.seed, progress)
+            });
+            perm.to_old(&layout, 2)
+        }
+        Projection::Tsne => stage(progress, "t-sne", Unit::Items("iterations"), 0, || {
+            tsne::layout_from_cosine(&top, &embedding, &tsne_params, progress)
         }),
     };
     drop(layout_knn);
-    let embedding = Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
-    let layout = perm.to_old(&layout, 2);
     let high_knn = perm.table_to_old(&high_knn);
     laps.lap("projection");
 
