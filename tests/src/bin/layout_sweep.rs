@@ -197,7 +197,7 @@ fn start(spec: &Spec, emb: &Embedding, seed: u64, for_tsne: bool) -> Result<Vec<
         "mde" if for_tsne => Ok(tsne::initial_layout(emb)),
         "mde" => Ok(spectral::pca(&emb.coords, emb.dim, 2)),
         "random" => {
-            let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x7377_6565_70);
+            let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x73_7765_6570);
             let scale = if for_tsne { 1e-4 } else { 10.0 };
             Ok((0..2 * n).map(|_| rng.random_range(-1.0f64..1.0) * scale).collect())
         }
