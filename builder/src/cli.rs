@@ -161,6 +161,10 @@ pub struct BuildArgs {
     /// t-SNE perplexity (effective number of neighbours, 2–200).
     #[arg(long, value_name = "P", default_value_t = TsneParams::default().perplexity)]
     pub perplexity: f32,
+    /// t-SNE attraction after the early phase (1–4): 1 keeps neighbourhoods best, 1.5 keeps
+    /// more of the large-scale arrangement (docs/CHOICES.md).
+    #[arg(long, value_name = "X", default_value_t = TsneParams::default().exaggeration)]
+    pub exaggeration: f32,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     #[arg(long, value_name = "N", default_value_t = BuildParams::DEFAULT_SEED)]
     pub seed: u64,
@@ -209,7 +213,7 @@ impl BuildArgs {
                 None => self.layouts.clone(),
             },
             umap: UmapParams { neighbors: self.umap_neighbors, min_dist: self.min_dist, epochs: self.umap_epochs },
-            tsne: TsneParams { perplexity: self.perplexity },
+            tsne: TsneParams { perplexity: self.perplexity, exaggeration: self.exaggeration },
             quality_label: self.quality_label.clone(),
             seed: self.seed,
             data_only: self.data_only,

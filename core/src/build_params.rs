@@ -346,7 +346,7 @@ mod tests {
         let m = p.to_manifest().unwrap();
         assert_eq!(m["similarity"], ParamValue::Text("cosine-damped".into()));
         assert_eq!(m["min-dist"], ParamValue::Float(0.3));
-        assert_eq!(m["perplexity"], ParamValue::Float(35.0));
+        assert_eq!(m["perplexity"], ParamValue::Float(30.0));
         assert_eq!(m["dim"], ParamValue::Int(4));
         assert_eq!(m["umap-epochs"], ParamValue::Int(50));
         assert_eq!(m["delimiter"], ParamValue::Text(";".into()));

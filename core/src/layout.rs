@@ -2,7 +2,7 @@
 //! `umap:min-dist=0.05,neighbors=30,name=close`. [`LayoutSpec`] is such a spec, parsed and checked
 //! ([`FromStr`]) and written back one canonical way ([`fmt::Display`]: keys in the method's
 //! order, `name` last). A key left out takes the value of the build's own flag (`--min-dist`,
-//! `--umap-neighbors`, `--umap-epochs`, `--perplexity`), so [`LayoutSpec::resolve`] turns a spec
+//! `--umap-neighbors`, `--umap-epochs`, `--perplexity`, `--exaggeration`), so [`LayoutSpec::resolve`] turns a spec
 //! and those flags into one method's checked parameters, [`LayoutParams`].
 //!
 //! Keys are the parameters' serde names (the flags) without the method's prefix; values go
@@ -55,7 +55,10 @@ impl Method {
                 Key { name: "neighbors", flag: "umap-neighbors", what: WHOLE },
                 Key { name: "epochs", flag: "umap-epochs", what: WHOLE },
             ],
-            Method::Tsne => &[Key { name: "perplexity", flag: "perplexity", what: NUMBER }],
+            Method::Tsne => &[
+                Key { name: "perplexity", flag: "perplexity", what: NUMBER },
+                Key { name: "exaggeration", flag: "exaggeration", what: NUMBER },
+            ],
         }
     }
 
@@ -120,6 +123,16 @@ impl LayoutParams {
     pub fn neighbors_needed(&self) -> usize {
         match self {
             Self::Umap(p) => p.neighbors,
+            Self::Tsne(_) => 0,
+        }
+    }
+
+    /// Most similar entities per entity the layout reads from the co-occurrence stage's cosine
+    /// table (t-SNE's affinities come from there: the 4-D embedding cannot keep a
+    /// 90-neighbour structure, docs/CHOICES.md).
+    pub fn similar_needed(&self) -> usize {
+        match self {
+            Self::Umap(_) => 0,
             Self::Tsne(p) => tsne::neighbors_needed(p),
         }
     }
@@ -345,21 +358,21 @@ impl FromStr for LayoutSpec {
     }
 }
 
-/// The layouts of a build that names none: UMAP, then t-SNE on maps of at most
-/// [`TSNE_DEFAULT_MAX_ENTITIES`] entities.
+/// The layouts of a build that names none: t-SNE, then UMAP; t-SNE only on maps of at most
+/// [`TSNE_DEFAULT_MAX_ENTITIES`] entities. t-SNE first: it keeps the most true neighbours on
+/// every data set measured; UMAP second, the one continent of the method's original and the
+/// layout that scales (docs/CHOICES.md, "Layouts").
 pub fn default_set(entities: usize) -> (Vec<LayoutSpec>, Vec<LeftOut>) {
-    let mut specs = vec![LayoutSpec::new(Method::Umap)];
-    let mut left_out = Vec::new();
     if entities <= TSNE_DEFAULT_MAX_ENTITIES {
-        specs.push(LayoutSpec::new(Method::Tsne));
+        (vec![LayoutSpec::new(Method::Tsne), LayoutSpec::new(Method::Umap)], Vec::new())
     } else {
-        left_out.push(LeftOut { method: Method::Tsne, entities, limit: TSNE_DEFAULT_MAX_ENTITIES });
+        let left_out = LeftOut { method: Method::Tsne, entities, limit: TSNE_DEFAULT_MAX_ENTITIES };
+        (vec![LayoutSpec::new(Method::Umap)], vec![left_out])
     }
-    (specs, left_out)
 }
 
-/// Largest map the default set makes a t-SNE layout of. t-SNE runs on one thread (for
-/// reproducible sums) and its time grows faster than UMAP's: see README's performance section.
+/// Largest map the default set makes a t-SNE layout of: past it, t-SNE takes many times
+/// UMAP's time (README, "Performance").
 pub const TSNE_DEFAULT_MAX_ENTITIES: usize = 100_000;
 
 /// A layout of the default set left out for the map's size.
@@ -424,7 +437,10 @@ mod tests {
         assert_eq!(p.neighbors_needed(), 40);
         let t = spec("tsne:perplexity=12.5").resolve(&flags, &TsneParams::default()).unwrap();
         assert!(matches!(t.checked(), Checked::Tsne(t) if t.perplexity == 12.5));
-        assert_eq!(t.neighbors_needed(), 38);
+        assert_eq!((t.neighbors_needed(), t.similar_needed()), (0, 38));
+        let x = spec("tsne:exaggeration=1.5").resolve(&flags, &TsneParams::default()).unwrap();
+        assert!(matches!(x.checked(), Checked::Tsne(t) if t.exaggeration == 1.5 && t.perplexity == 30.0));
+        assert_eq!(err("tsne:exaggeration=5"), "exaggeration must be between 1 and 4, got 5");
     }
 
     #[test]
@@ -448,10 +464,10 @@ mod tests {
     #[test]
     fn the_default_set_leaves_tsne_out_of_large_maps() {
         let (small, none) = default_set(TSNE_DEFAULT_MAX_ENTITIES);
-        assert_eq!(small.iter().map(|s| s.name()).collect::<Vec<_>>(), ["umap", "tsne"]);
+        assert_eq!(small.iter().map(|s| s.name()).collect::<Vec<_>>(), ["tsne", "umap"]);
         assert!(none.is_empty());
         let (large, left_out) = default_set(TSNE_DEFAULT_MAX_ENTITIES + 1);
-        assert_eq!(large.len(), 1);
+        assert_eq!(large.iter().map(|s| s.name()).collect::<Vec<_>>(), ["umap"]);
         assert!(left_out[0].to_string().starts_with("tsne left out of the default layouts"), "{}", left_out[0]);
     }
 }

@@ -12,7 +12,7 @@ use starmap_format::{
 };
 
 use crate::build_params::BuildParams;
-use crate::cooc;
+use crate::cooc::{self, Similarity};
 use crate::counts::{BuildCounts, MetadataCounts};
 use crate::error::{BuildError, Result};
 use crate::graph;
@@ -22,6 +22,7 @@ use crate::knn;
 use crate::layout::LeftOut;
 use crate::mde::{self, Embedding, MdeReport};
 use crate::metadata::{self, LabelChoice, Metadata, MetadataReader};
+use crate::neighbors::NeighborTable;
 use crate::output::{self, csv_field};
 use crate::params::Valid;
 use crate::progress::{stage, Progress, Unit};
@@ -136,7 +137,11 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     laps.lap("ingest");
 
     let graph_params = params.graph();
-    let top_k = graph_params.neighbors.max(quality::K);
+    // The layouts are planned on the entities kept so far (a few may turn out isolated below):
+    // t-SNE reads this stage's most similar entities, 3 × perplexity of them, so the table is
+    // cut as wide as the neediest layout asks.
+    let (layouts, left_out) = params.plan_layouts(inter.n_entities())?;
+    let top_k = graph_params.neighbors.max(quality::K).max(projection::similar_needed(&layouts));
     let n_entities = inter.n_entities();
     let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
         cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
@@ -178,16 +183,17 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
 
     // Every layout reads the embedding's neighbours: they are found once, as many as the most
     // demanding layout (or the detail panel) needs.
-    let (layouts, left_out) = params.plan_layouts(n)?;
     let high_knn = stage(progress, "neighbours", Unit::Items("points"), n as u64, || {
         let k = projection::neighbors_needed(&layouts).max(DETAIL_NEIGHBORS);
         knn::knn(&embedding.coords, embedding.dim, k, progress)
     });
     laps.lap("knn");
 
-    let shared = LayoutInput { embedding: &embedding, knn: &high_knn, graph: &g, seed: params.seed };
+    let similar =
+        perm.table_to_new(&layout_similarities(&top, projection::similar_needed(&layouts), graph_params.similarity));
+    let shared = LayoutInput { embedding: &embedding, knn: &high_knn, similar: &similar, graph: &g, seed: params.seed };
     let made = stage(progress, "layouts", Unit::Unmeasured, 0, || projection::make_all(&layouts, &shared, progress));
-    drop(g);
+    drop((g, similar));
     let embedding = Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
     let positions: Vec<Vec<f32>> = made.iter().map(|m| perm.to_old(&m.positions, 2)).collect();
     let high_knn = perm.table_to_old(&high_knn);
@@ -268,6 +274,26 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
 pub const LAYOUT_TIMING: &str = "layout:";
 
 /// Each entity's label for `--quality-label`: the column must be categorical or a list.
+/// The first `k` entries of each row of the co-occurrence table, as similarities in [0, 1] the
+/// layouts can read as 1 − distance: cosines already are; raw counts are scaled by each row's
+/// strongest.
+fn layout_similarities(top: &NeighborTable, k: usize, similarity: Similarity) -> NeighborTable {
+    let table = top.truncated(k);
+    if similarity != Similarity::Count {
+        return table;
+    }
+    let k = table.k();
+    let values = table
+        .values()
+        .chunks(k.max(1))
+        .flat_map(|row| {
+            let strongest = row.iter().copied().fold(0.0f32, f32::max).max(f32::MIN_POSITIVE);
+            row.iter().map(move |&v| v / strongest)
+        })
+        .collect();
+    NeighborTable::from_parts(k, table.indices().to_vec(), values)
+}
+
 fn quality_label_codes(meta: &Metadata, column: &str) -> Result<Vec<u16>> {
     let Some(c) = meta.columns.iter().find(|c| c.name == column) else {
         // The header has it (checked before reading): it is empty or the id column.

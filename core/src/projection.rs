@@ -1,9 +1,10 @@
 //! Stage 5: the 2D layouts, and how they differ. Every layout reads the same [`LayoutInput`]
-//! (the embedding, its k-NN, the relationship graph, the seed), so the stages before run once
-//! for all of them. The layouts run at once on rayon's pool, each with its own progress
-//! ([`Progress::task`]), and are collected in the order given. Each one's result depends only on
-//! its input, parameters and seed — UMAP's SGD works on fixed node ranges, t-SNE runs in a
-//! one-thread pool of its own — so which threads run them changes no bit. Then, per pair of
+//! (the embedding, its k-NN, the co-occurrence stage's most similar entities, the relationship
+//! graph, the seed), so the stages before run once for all of them. The layouts run at once on
+//! rayon's pool, each with its own progress ([`Progress::task`]), and are collected in the order
+//! given. Each one's result depends only on its input, parameters and seed — UMAP's SGD works on
+//! fixed node ranges, t-SNE sums its forces in index order — so which threads run them changes
+//! no bit. Then, per pair of
 //! layouts, how many of each entity's 10 nearest 2D neighbours differ ([`neighborhood_changes`]),
 //! which the map stores for the viewer's comparison.
 //!
@@ -34,6 +35,9 @@ pub struct LayoutInput<'a> {
     /// Its exact nearest neighbours, at least [`neighbors_needed`] of them per point (fewer
     /// only when there are not that many points).
     pub knn: &'a NeighborTable,
+    /// The co-occurrence stage's most similar entities (cosine similarity, most similar first),
+    /// at least [`similar_needed`] per entity where there are that many.
+    pub similar: &'a NeighborTable,
     /// The relationship graph the embedding was made from.
     pub graph: &'a Graph,
     /// The build's seed.
@@ -54,6 +58,11 @@ pub fn neighbors_needed(layouts: &[Layout]) -> usize {
     layouts.iter().map(|l| l.params.neighbors_needed()).max().unwrap_or(0)
 }
 
+/// Most similar entities per entity, from the co-occurrence stage, that `layouts` read.
+pub fn similar_needed(layouts: &[Layout]) -> usize {
+    layouts.iter().map(|l| l.params.similar_needed()).max().unwrap_or(0)
+}
+
 /// Makes one layout, reporting to `progress`.
 pub fn make(layout: &Layout, input: &LayoutInput<'_>, progress: &dyn Progress) -> Vec<f32> {
     match layout.params.checked() {
@@ -68,7 +77,8 @@ pub fn make(layout: &Layout, input: &LayoutInput<'_>, progress: &dyn Progress) -
             };
             umap::project(input.embedding, knn, &p, input.seed, progress)
         }
-        Checked::Tsne(p) => tsne::project(input.embedding, input.knn, &p, progress),
+        // The embedding only places t-SNE's start; its affinities come from co-occurrence.
+        Checked::Tsne(p) => tsne::layout_from_cosine(input.similar, input.embedding, &p, progress),
     }
 }
 
@@ -147,18 +157,25 @@ mod tests {
         let emb = two_blobs(60, 4, 8.0, 3);
         let knn = brute_force(&emb.coords, 4, 30);
         let graph = Graph { n: 0, edges: Vec::new(), weights: Vec::new() };
-        let input = LayoutInput { embedding: &emb, knn: &knn, graph: &graph, seed: 5 };
-        let (umap, tsne) = (UmapParams { epochs: Some(30), ..UmapParams::default() }, TsneParams { perplexity: 8.0 });
-        let layouts: Vec<Layout> = ["umap", "tsne", "umap:neighbors=5,name=few"]
+        let similar = NeighborTable::from_parts(
+            knn.k(),
+            knn.indices().to_vec(),
+            knn.values().iter().map(|d| 1.0 / (1.0 + d)).collect(),
+        );
+        let input = LayoutInput { embedding: &emb, knn: &knn, similar: &similar, graph: &graph, seed: 5 };
+        let umap = UmapParams { epochs: Some(30), ..UmapParams::default() };
+        let tsne = TsneParams { perplexity: 8.0, ..TsneParams::default() };
+        let layouts: Vec<Layout> = ["umap", "tsne", "umap:neighbors=5,name=few", "tsne:exaggeration=2"]
             .iter()
             .map(|s| s.parse::<LayoutSpec>().unwrap().plan(&umap, &tsne).unwrap())
             .collect();
         assert!(umap.validate().is_ok());
         let made = make_all(&layouts, &input, &NoProgress);
-        assert_eq!(made.len(), 3);
+        assert_eq!(made.len(), 4);
         for (layout, m) in layouts.iter().zip(&made) {
             assert_eq!(m.positions, make(layout, &input, &NoProgress), "{}", layout.name);
         }
         assert_ne!(made[0].positions, made[2].positions, "the key changed the layout");
+        assert_ne!(made[1].positions, made[3].positions, "the key changed the layout");
     }
 }
