@@ -135,11 +135,12 @@ pub struct BuildArgs {
     pub mde_iterations: usize,
     /// A 2D layout of the map; repeat for several, the first is drawn first. SPEC is `umap` or
     /// `tsne`, optionally followed by `:KEY=VALUE,…`: for umap `min-dist`, `neighbors`, `epochs`,
-    /// for tsne `perplexity` (each defaults to its flag below: --min-dist, --umap-neighbors,
-    /// --umap-epochs, --perplexity), and for both `name` (letters, digits, `_ - .`; default: the
-    /// spec, `:` and `,` as `_`, without `-` and `=`). Example: --layout umap --layout
-    /// umap:min-dist=0.05,neighbors=30,name=tight --layout tsne:perplexity=50 [default: umap,
-    /// then tsne on maps of at most 100000 entities]
+    /// for tsne `perplexity`, `exaggeration` (each defaults to its flag below: --min-dist,
+    /// --umap-neighbors, --umap-epochs, --perplexity, --exaggeration), and for both `name`
+    /// (letters, digits, `_ - .`; default: the spec, `:` and `,` as `_`, without `-` and `=`).
+    /// Example: --layout tsne --layout umap:min-dist=0.05,neighbors=30,name=tight --layout
+    /// tsne:exaggeration=1.5 [default: tsne and tsne:exaggeration=1.5; umap alone on maps of
+    /// more than 100000 entities]
     #[arg(long = "layout", value_name = "SPEC", value_parser = |s: &str| s.parse::<LayoutSpec>())]
     pub layouts: Vec<LayoutSpec>,
     /// One layout made with the flags below: --projection umap is --layout umap.
@@ -427,6 +428,6 @@ mod tests {
         let build = cli.find_subcommand_mut("build").unwrap();
         let help = build.render_long_help().to_string().split_whitespace().collect::<Vec<_>>().join(" ");
         let limit = starmap_core::layout::TSNE_DEFAULT_MAX_ENTITIES.to_string();
-        assert!(help.contains(&format!("tsne on maps of at most {limit} entities")), "{help}");
+        assert!(help.contains(&format!("umap alone on maps of more than {limit} entities")), "{help}");
     }
 }

@@ -26,6 +26,7 @@ pub mod params;
 pub mod pipeline;
 pub mod progress;
 pub mod projection;
+mod quadtree;
 pub mod quality;
 pub mod spectral;
 pub mod table;
