@@ -22,7 +22,10 @@ struct Node {
 /// A quadtree over the layout, built sequentially (so the same layout gives the same tree).
 pub struct QuadTree {
     nodes: Vec<Node>,
+    /// The points, leaf by leaf: a node's points are `order[start..end]`.
     order: Vec<u32>,
+    /// Their positions in the same order, so a leaf's points are read from contiguous memory.
+    points: Vec<[f64; 2]>,
 }
 
 impl QuadTree {
@@ -36,11 +39,19 @@ impl QuadTree {
             }
         }
         let width = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-12) * (1.0 + 1e-9);
-        let mut tree = QuadTree { nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 1), order: (0..n as u32).collect() };
+        let nodes = Vec::with_capacity(2 * n / LEAF_SIZE + 1);
+        let mut tree = QuadTree { nodes, order: (0..n as u32).collect(), points: Vec::new() };
         let mut scratch = vec![0u32; n];
         tree.nodes.push(Node { com: [0.0; 2], count: 0, width, first_child: 0, start: 0, end: n as u32 });
         tree.build(0, y, lo, 0, &mut scratch);
+        tree.points = tree.order.iter().map(|&i| [y[2 * i as usize], y[2 * i as usize + 1]]).collect();
         tree
+    }
+
+    /// The points in tree order: nearby points together, so that computing their forces in
+    /// this order walks the same nodes one after another.
+    pub fn order(&self) -> &[u32] {
+        &self.order
     }
 
     /// Fills node `at` (its range of `order` already set) and splits it while it holds more
@@ -111,11 +122,12 @@ impl QuadTree {
                 continue;
             }
             if node.first_child == 0 {
-                for &j in &self.order[node.start as usize..node.end as usize] {
+                let range = node.start as usize..node.end as usize;
+                for (&j, p) in self.order[range.clone()].iter().zip(&self.points[range]) {
                     if j as usize == i {
                         continue;
                     }
-                    let (dx, dy) = (xi - y[2 * j as usize], yi - y[2 * j as usize + 1]);
+                    let (dx, dy) = (xi - p[0], yi - p[1]);
                     let q = 1.0 / (1.0 + dx * dx + dy * dy);
                     z += q;
                     force[0] += q * q * dx;

@@ -242,23 +242,33 @@ fn gradient(p: &Affinities, y: &[f64], exaggeration: f64, theta: f64, grad: &mut
     let n = p.n();
     let tree = QuadTree::new(y);
     let theta2 = theta * theta;
-    // Per point: repulsion (x, y), Z share, attraction (x, y), and the cost terms.
-    let mut parts = vec![[0.0f64; 6]; n];
-    parts.par_iter_mut().enumerate().with_min_len(64).for_each_init(Vec::new, |stack, (i, out)| {
-        let ([rx, ry], z) = tree.repulsion(i, y, theta2, stack);
-        let (mut ax, mut ay, mut cost) = (0.0f64, 0.0f64, 0.0f64);
-        for (j, pij) in p.row(i) {
-            let (dx, dy) = (y[2 * i] - y[2 * j as usize], y[2 * i + 1] - y[2 * j as usize + 1]);
-            let q = 1.0 / (1.0 + dx * dx + dy * dy);
-            let w = exaggeration * pij;
-            ax += w * q * dx;
-            ay += w * q * dy;
-            if with_cost && w > 0.0 {
-                cost += w * (w.ln() - q.ln());
+    // Per point: repulsion (x, y), Z share, attraction (x, y), and the cost terms; computed in
+    // the tree's order (neighbouring points walk the same nodes: fewer cache misses), then put
+    // back in index order. Each point's sums are the same in any order.
+    let mut in_tree_order = vec![[0.0f64; 6]; n];
+    in_tree_order.par_iter_mut().zip(tree.order().par_iter()).with_min_len(64).for_each_init(
+        Vec::new,
+        |stack, (out, &i)| {
+            let i = i as usize;
+            let ([rx, ry], z) = tree.repulsion(i, y, theta2, stack);
+            let (mut ax, mut ay, mut cost) = (0.0f64, 0.0f64, 0.0f64);
+            for (j, pij) in p.row(i) {
+                let (dx, dy) = (y[2 * i] - y[2 * j as usize], y[2 * i + 1] - y[2 * j as usize + 1]);
+                let q = 1.0 / (1.0 + dx * dx + dy * dy);
+                let w = exaggeration * pij;
+                ax += w * q * dx;
+                ay += w * q * dy;
+                if with_cost && w > 0.0 {
+                    cost += w * (w.ln() - q.ln());
+                }
             }
-        }
-        *out = [rx, ry, z, ax, ay, cost];
-    });
+            *out = [rx, ry, z, ax, ay, cost];
+        },
+    );
+    let mut parts = vec![[0.0f64; 6]; n];
+    for (v, &i) in in_tree_order.iter().zip(tree.order()) {
+        parts[i as usize] = *v;
+    }
     // Z and the cost are added in index order: the same bits on any number of threads.
     let z: f64 = parts.iter().map(|v| v[2]).sum::<f64>().max(f64::MIN_POSITIVE);
     for (g, v) in grad.chunks_exact_mut(2).zip(&parts) {
