@@ -145,7 +145,7 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     let exported = std::fs::read_to_string(&csv).unwrap();
     let mut lines = exported.lines();
     // The first layout, every layout by name (the default set), then the embedding.
-    assert_eq!(lines.next(), Some("id,x,y,tsne_x,tsne_y,tsne_exaggeration1.5_x,tsne_exaggeration1.5_y,d0,d1,d2"));
+    assert_eq!(lines.next(), Some("id,x,y,structure_x,structure_y,neighbors_x,neighbors_y,d0,d1,d2"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 30);
     assert!(rows.iter().all(|r| r.len() == 10 && r[1..3] == r[3..5] && r[1..3] != r[5..7]));

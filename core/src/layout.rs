@@ -360,13 +360,14 @@ impl FromStr for LayoutSpec {
 
 /// The layouts of a build that names none. On maps of at most [`TSNE_DEFAULT_MAX_ENTITIES`]
 /// entities two t-SNE layouts, each leading in what it is for on every data set measured
-/// (docs/CHOICES.md, "Layouts"): plain t-SNE for neighbourhoods, then [`STRUCTURE_SPEC`] for
-/// the large-scale arrangement (ahead of UMAP on all three figures on films and Last.fm).
-/// Past that size UMAP alone: t-SNE would take many times the rest of the build.
+/// (docs/CHOICES.md, "Layouts"): [`STRUCTURE_SPEC`] for the large-scale arrangement (ahead of
+/// UMAP on all three figures on films and Last.fm), drawn first as it shows strands and globs
+/// where plain t-SNE shows an even ball of islands; then [`NEIGHBORS_SPEC`] for
+/// neighbourhoods. Past that size UMAP alone: t-SNE would take many times the rest of the build.
 pub fn default_set(entities: usize) -> (Vec<LayoutSpec>, Vec<LeftOut>) {
     if entities <= TSNE_DEFAULT_MAX_ENTITIES {
-        let structure = STRUCTURE_SPEC.parse().expect("STRUCTURE_SPEC is a valid spec (tested)");
-        (vec![LayoutSpec::new(Method::Tsne), structure], Vec::new())
+        let specs = [STRUCTURE_SPEC, NEIGHBORS_SPEC].map(|s| s.parse().expect("a valid spec (tested)"));
+        (specs.to_vec(), Vec::new())
     } else {
         let left_out = LeftOut { method: Method::Tsne, entities, limit: TSNE_DEFAULT_MAX_ENTITIES };
         (vec![LayoutSpec::new(Method::Umap)], vec![left_out])
@@ -374,7 +375,9 @@ pub fn default_set(entities: usize) -> (Vec<LayoutSpec>, Vec<LeftOut>) {
 }
 
 /// The default set's structure layout: t-SNE with its attraction × 1.5 after the early phase.
-pub const STRUCTURE_SPEC: &str = "tsne:exaggeration=1.5";
+pub const STRUCTURE_SPEC: &str = "tsne:exaggeration=1.5,name=structure";
+/// The default set's neighbourhood layout: plain t-SNE.
+pub const NEIGHBORS_SPEC: &str = "tsne:name=neighbors";
 
 /// Largest map the default set makes a t-SNE layout of: past it, t-SNE takes many times
 /// UMAP's time (README, "Performance").
@@ -469,7 +472,8 @@ mod tests {
     #[test]
     fn the_default_set_leaves_tsne_out_of_large_maps() {
         let (small, none) = default_set(TSNE_DEFAULT_MAX_ENTITIES);
-        assert_eq!(small.iter().map(|s| s.name()).collect::<Vec<_>>(), ["tsne", "tsne_exaggeration1.5"]);
+        assert_eq!(small.iter().map(|s| s.name()).collect::<Vec<_>>(), ["structure", "neighbors"]);
+        assert_eq!(small[0].spec(), "tsne:exaggeration=1.5");
         assert!(none.is_empty());
         let (large, left_out) = default_set(TSNE_DEFAULT_MAX_ENTITIES + 1);
         assert_eq!(large.iter().map(|s| s.name()).collect::<Vec<_>>(), ["umap"]);

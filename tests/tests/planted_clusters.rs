@@ -78,7 +78,7 @@ fn clusters_survive_into_2d_in_every_layout() {
 }
 
 #[test]
-fn the_default_layouts_are_tsne_and_tsne_exaggerated() {
+fn the_default_layouts_are_structure_then_neighbors() {
     let dir = tempfile::tempdir().unwrap();
     let map = build(dir.path(), |p| {
         p.mde.dim = 3;
@@ -86,7 +86,7 @@ fn the_default_layouts_are_tsne_and_tsne_exaggerated() {
     });
     let m = &map.manifest;
     let layouts: Vec<(&str, &str)> = m.layouts.iter().map(|l| (l.name.as_str(), l.spec.as_str())).collect();
-    assert_eq!(layouts, [("tsne", "tsne"), ("tsne_exaggeration1.5", "tsne:exaggeration=1.5")]);
+    assert_eq!(layouts, [("structure", "tsne:exaggeration=1.5"), ("neighbors", "tsne")]);
     assert!(map.labels.ids.iter().all(|id| id.starts_with('e')));
     assert_eq!(m.id_column, "entity");
     assert_eq!(m.build.params["dim"].to_string(), "3");

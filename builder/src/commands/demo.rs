@@ -80,7 +80,7 @@ mod tests {
         let p = params().validate().unwrap();
         assert_eq!(p.input.interactions, std::path::Path::new(CAST_PATH));
         let names: Vec<String> = p.layouts.iter().map(LayoutSpec::name).collect();
-        assert_eq!(names, ["tsne", "tsne_exaggeration1.5", "umap"]);
+        assert_eq!(names, ["structure", "neighbors", "umap"]);
         assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(FILMS_PATH).is_file());
     }
 }
