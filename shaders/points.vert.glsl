@@ -1,17 +1,26 @@
-// Every point of the map, in one draw call. Two ways to run the same program:
+// Every point of the map, in one draw call. During a layout switch each point glides from its
+// place in the layout being left (a_from) to its place in the layout shown (a_unit): both
+// position sets sit on the GPU, and u_mix (eased on the CPU per frame) mixes them here.
+// Two ways to run the same program:
 //  - instanced (u_point_mode = 0): 4 vertices of a quad per instance, corners from gl_VertexID,
 //    per-point attributes with divisor 1. Cheap on GPUs, and sizes are unbounded.
 //  - plain points (u_point_mode = 1): the same buffers with divisor 0, drawn as gl.POINTS;
 //    software rasterisers (SwiftShader) pay per instance, so they get this path.
 // `#version 300 es` and precision are prepended at runtime.
 
-// Quantised position: two u16 read as normalised floats, so 4 bytes a point on the GPU.
+// Quantised position in the layout shown: two u16 read as normalised floats, 4 bytes a point.
 layout(location = 0) in vec2 a_unit;
 // x: colour key (palette index), y: size key (0..255, log popularity), z: state flags.
 layout(location = 1) in uvec4 a_attr;
+// Quantised position in the layout being left, during a switch (unbound otherwise).
+layout(location = 2) in vec2 a_from;
 
-uniform vec2 u_scale;        // clip = a_unit * u_scale + u_offset (camera and bounds folded in)
-uniform vec2 u_offset;
+// clip = u_to * a_unit + u_to_offset: the layout's alignment and the camera folded together.
+uniform mat2 u_to;
+uniform vec2 u_to_offset;
+uniform mat2 u_from;         // the same for the layout being left
+uniform vec2 u_from_offset;
+uniform float u_mix;         // 0: at a_from, 1: at a_unit (no switch running)
 uniform vec2 u_viewport;     // drawing buffer size in device pixels
 uniform vec2 u_size_range;   // diameter in device pixels of the least and the most popular point
 uniform float u_point_mode;  // 1: gl.POINTS, 0: instanced quads
@@ -52,7 +61,10 @@ void main() {
     alpha = 1.0;
     diameter = max(diameter * 1.8, u_size_range.y * 1.2);
   }
-  vec2 clip = a_unit * u_scale + u_offset;
+  vec2 clip = u_to * a_unit + u_to_offset;
+  if (u_mix < 1.0) {
+    clip = mix(u_from * a_from + u_from_offset, clip, u_mix);
+  }
   if (u_point_mode > 0.5) {
     diameter = min(diameter, u_max_point);
     gl_PointSize = diameter;

@@ -11,12 +11,13 @@ use clap::{Args, Parser, Subcommand};
 use starmap_core::cooc::Similarity;
 use starmap_core::graph::GraphParams;
 use starmap_core::ingest::{IngestParams, WeightTransform};
+use starmap_core::layout::{LayoutSpec, Method};
 use starmap_core::mde::{Attractive, Init, MdeParams};
 use starmap_core::params::Choice;
 use starmap_core::table::Delimiter;
 use starmap_core::tsne::TsneParams;
 use starmap_core::umap::UmapParams;
-use starmap_core::{BuildParams, InputParams, Projection};
+use starmap_core::{BuildParams, InputParams};
 
 /// Exit status when the input cannot be used (a flag, a path, the data, a map, a port).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -98,7 +99,8 @@ pub struct BuildArgs {
     /// Output folder for the map (replaced atomically if it already holds a map).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also write id,x,y,d0,d1,… (2D then high-dimensional coordinates) to this CSV file.
+    /// Also write id,x,y,NAME_x,NAME_y,…,d0,d1,… to this CSV file: the first layout, every layout by
+    /// its name, then the high-dimensional coordinates.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
     /// Field delimiter of the input files: one character, or `tab` [default: tab for .tsv, .tab, .dat, else comma].
@@ -131,9 +133,23 @@ pub struct BuildArgs {
     /// Iteration limit of the embedding's L-BFGS.
     #[arg(long, value_name = "N", default_value_t = MdeParams::default().max_iter)]
     pub mde_iterations: usize,
-    /// The 2D projection.
-    #[arg(long, value_name = "HOW", value_parser = choice::<Projection>(), default_value_t = Projection::default())]
-    pub projection: Projection,
+    /// A 2D layout of the map; repeat for several, the first is drawn first. SPEC is `umap` or
+    /// `tsne`, optionally followed by `:KEY=VALUE,…`: for umap `min-dist`, `neighbors`, `epochs`,
+    /// for tsne `perplexity`, `exaggeration` (each defaults to its flag below: --min-dist,
+    /// --umap-neighbors, --umap-epochs, --perplexity, --exaggeration), and for both `name`
+    /// (letters, digits, `_ - .`; default: the spec, `:` and `,` as `_`, without `-` and `=`).
+    /// Example: --layout tsne --layout umap:min-dist=0.05,neighbors=30,name=tight --layout
+    /// tsne:exaggeration=1.5 [default: tsne:exaggeration=1.5,name=structure and
+    /// tsne:name=neighbors; umap alone on maps of more than 100000 entities]
+    #[arg(long = "layout", value_name = "SPEC", value_parser = |s: &str| s.parse::<LayoutSpec>())]
+    pub layouts: Vec<LayoutSpec>,
+    /// One layout made with the flags below: --projection umap is --layout umap.
+    #[arg(long, value_name = "HOW", value_parser = choice::<Method>(), conflicts_with = "layouts")]
+    pub projection: Option<Method>,
+    /// A categorical or list metadata column (the first item of lists): each layout's quality
+    /// then includes the share of entities whose 10 nearest 2D neighbours mostly share its value.
+    #[arg(long, value_name = "NAME", requires = "metadata")]
+    pub quality_label: Option<String>,
     /// UMAP neighbourhood size (2–500): larger keeps more global structure.
     #[arg(long, value_name = "N", default_value_t = UmapParams::default().neighbors)]
     pub umap_neighbors: usize,
@@ -146,6 +162,10 @@ pub struct BuildArgs {
     /// t-SNE perplexity (effective number of neighbours, 2–200).
     #[arg(long, value_name = "P", default_value_t = TsneParams::default().perplexity)]
     pub perplexity: f32,
+    /// t-SNE attraction after the early phase (1–4): 1 keeps neighbourhoods best, 1.5 keeps
+    /// more of the large-scale arrangement (docs/CHOICES.md).
+    #[arg(long, value_name = "X", default_value_t = TsneParams::default().exaggeration)]
+    pub exaggeration: f32,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     #[arg(long, value_name = "N", default_value_t = BuildParams::DEFAULT_SEED)]
     pub seed: u64,
@@ -189,9 +209,13 @@ impl BuildArgs {
                 attractive: self.attractive,
                 max_iter: self.mde_iterations,
             },
-            projection: self.projection,
+            layouts: match self.projection {
+                Some(method) => vec![LayoutSpec::new(method)],
+                None => self.layouts.clone(),
+            },
             umap: UmapParams { neighbors: self.umap_neighbors, min_dist: self.min_dist, epochs: self.umap_epochs },
-            tsne: TsneParams { perplexity: self.perplexity },
+            tsne: TsneParams { perplexity: self.perplexity, exaggeration: self.exaggeration },
+            quality_label: self.quality_label.clone(),
             seed: self.seed,
             data_only: self.data_only,
         }
@@ -315,7 +339,7 @@ mod tests {
         ]);
         let p = b.params().validate().unwrap();
         assert_eq!((p.graph.neighbors, p.mde.dim, p.seed), (10, 5, 9));
-        assert_eq!((p.mde.init, p.projection), (Init::Spectral, Projection::Tsne));
+        assert_eq!((p.mde.init, p.layouts.clone()), (Init::Spectral, vec![LayoutSpec::new(Method::Tsne)]));
         assert_eq!(p.graph.similarity, Similarity::CosineDamped);
         assert_eq!(p.input.delimiter, Some("tab".parse().unwrap()));
         assert_eq!(p.input.id_col(), "id");
@@ -354,5 +378,56 @@ mod tests {
         assert!(err.to_string().contains("cosine-damped"), "{err}");
         assert!(with(&["--threads", "0"]).unwrap_err().to_string().contains("at least 1"));
         assert!(with(&["--id-col", "i"]).is_err(), "--id-col needs --metadata");
+        assert!(with(&["--quality-label", "genre"]).is_err(), "--quality-label needs --metadata");
+    }
+
+    #[test]
+    fn layouts_repeat_and_projection_is_a_shorthand_for_one() {
+        let base = ["build", "--interactions", "i.csv", "--entity-col", "a", "--context-col", "b", "--out", "o"];
+        let with = |extra: &[&str]| parse(&base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>());
+        let Command::Build(b) = with(&[
+            "--layout",
+            "umap",
+            "--layout",
+            "umap:min-dist=0.05,neighbors=30",
+            "--layout",
+            "tsne:perplexity=50,name=t50",
+            "--min-dist",
+            "0.1",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!()
+        };
+        let p = b.params().validate().unwrap();
+        let (layouts, left_out) = p.plan_layouts(1_000_000).unwrap();
+        assert!(left_out.is_empty(), "layouts given are all made");
+        let names: Vec<&str> = layouts.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["umap", "umap_mindist0.05_neighbors30", "t50"]);
+        assert_eq!(layouts[1].spec, "umap:min-dist=0.05,neighbors=30");
+        // Keys a spec leaves out come from the flags.
+        assert!(matches!(*layouts[0].params, starmap_core::layout::LayoutParams::Umap(u) if u.min_dist == 0.1));
+        let Command::Build(b) = with(&["--projection", "tsne"]).unwrap().command else { panic!() };
+        assert_eq!(b.params().layouts, vec![LayoutSpec::new(Method::Tsne)]);
+
+        let err = with(&["--projection", "umap", "--layout", "tsne"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("cannot be used with"), "{err}");
+        let err = with(&["--layout", "umap:perplexity=3"]).unwrap_err().to_string();
+        assert!(err.contains("umap:perplexity=3") && err.contains("min-dist, neighbors, epochs, name"), "{err}");
+        let Command::Build(b) = with(&["--layout", "umap", "--layout", "umap"]).unwrap().command else { panic!() };
+        let err = b.params().validate().unwrap_err().to_string();
+        assert!(err.contains("both named \"umap\"") && err.contains("--layout umap:name=umap2"), "{err}");
+    }
+
+    #[test]
+    fn help_states_the_default_layouts() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let build = cli.find_subcommand_mut("build").unwrap();
+        let help = build.render_long_help().to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        let limit = starmap_core::layout::TSNE_DEFAULT_MAX_ENTITIES.to_string();
+        assert!(help.contains(&format!("umap alone on maps of more than {limit} entities")), "{help}");
     }
 }

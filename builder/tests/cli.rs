@@ -104,27 +104,14 @@ fn metadata_duplicates_and_strangers_are_reported_not_fatal() {
     }
     meta.push_str("i3,Again,x\nghost,Nobody,y\n");
     let m = c.file("m.csv", meta.as_bytes());
-    let out = c.out();
-    let o = starmap(&[
-        "build",
-        "--interactions",
-        p.to_str().unwrap(),
-        "--entity-col",
-        "item",
-        "--context-col",
-        "user",
-        "--metadata",
-        m.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = c.build_with_summary(&p, &["--metadata", m.to_str().unwrap()]);
     let msg = text(&o);
     assert!(o.status.success(), "{msg}");
     assert!(msg.contains("1 metadata rows repeat an earlier id and were ignored (the first row wins)"), "{msg}");
     assert!(msg.contains("\"i3\" on lines 5 and 32"), "{msg}");
     assert!(msg.contains("1 ids not on the map (ignored)"), "{msg}");
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(c.out().join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["build"]["counts"]["metadata_duplicate_ids"], 1);
     assert_eq!(manifest["label_column"], "name");
 }
@@ -157,8 +144,11 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     assert!(o.status.success(), "{}", text(&o));
     let exported = std::fs::read_to_string(&csv).unwrap();
     let mut lines = exported.lines();
-    assert_eq!(lines.next(), Some("id,x,y,d0,d1,d2"));
-    assert_eq!(lines.count(), 30);
+    // The first layout, every layout by name (the default set), then the embedding.
+    assert_eq!(lines.next(), Some("id,x,y,structure_x,structure_y,neighbors_x,neighbors_y,d0,d1,d2"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 30);
+    assert!(rows.iter().all(|r| r.len() == 10 && r[1..3] == r[3..5] && r[1..3] != r[5..7]));
 
     let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "-k", "5", "i0"]);
     let out = text(&o);
@@ -177,11 +167,12 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
 #[test]
 fn same_seed_gives_identical_files_at_one_and_two_threads() {
     let c = Case::new();
-    // 1,200 entities: several work chunks in every parallel stage.
+    // 1,200 entities: several work chunks in every parallel stage. Three layouts, made at once
+    // where there are threads for it.
     let p = c.file("i.csv", rows(12_000, 60, 20).as_bytes());
     let mut outputs = Vec::new();
-    for (threads, projection) in [("1", "umap"), ("2", "umap"), ("1", "tsne"), ("2", "tsne")] {
-        let out = c.dir.path().join(format!("map-{threads}-{projection}"));
+    for threads in ["1", "2"] {
+        let out = c.dir.path().join(format!("map-{threads}"));
         let o = starmap(&[
             "build",
             "--interactions",
@@ -196,10 +187,12 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
             out.to_str().unwrap(),
             "--threads",
             threads,
-            "--projection",
-            projection,
-            "--perplexity",
-            "5",
+            "--layout",
+            "umap",
+            "--layout",
+            "tsne:perplexity=5",
+            "--layout",
+            "umap:min-dist=0.1,neighbors=8,name=tight",
             "--seed",
             "42",
             "--quiet",
@@ -207,9 +200,47 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
         assert!(o.status.success(), "{}", text(&o));
         outputs.push(build_output(&out));
     }
-    assert_eq!(outputs[0], outputs[1], "UMAP maps differ between 1 and 2 threads");
-    assert_eq!(outputs[2], outputs[3], "t-SNE maps differ between 1 and 2 threads");
-    assert!(outputs[0].len() >= 5);
+    assert_eq!(outputs[0], outputs[1], "maps differ between 1 and 2 threads");
+    let names: Vec<&str> = outputs[0].iter().map(|f| f.0.as_str()).collect();
+    assert!(names.contains(&"layouts.bin") && names.len() >= 6, "{names:?}");
+}
+
+#[test]
+fn each_layout_reports_its_quality_and_the_label_must_be_categorical() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    let mut meta = String::from("item,group,size\n");
+    for i in 0..30 {
+        meta.push_str(&format!("i{i},g{},{}\n", i / 10, i * 3));
+    }
+    let m = c.file("meta.csv", meta.as_bytes());
+    let out = c.out();
+    let build = |extra: &[&str]| c.build_with_summary(&p, &[&["--metadata", m.to_str().unwrap()], extra].concat());
+    let o = build(&["--quality-label", "group", "--layout", "umap", "--layout", "tsne:perplexity=5,name=t"]);
+    let msg = text(&o);
+    assert!(o.status.success(), "{msg}");
+    assert!(msg.contains("group agreement among the 10 nearest"), "{msg}");
+    let line = |name: &str| msg.lines().find(|l| l.trim_start().starts_with(&format!("{name} "))).unwrap_or("");
+    for (name, spec) in [("umap", "umap"), ("t", "tsne:perplexity=5")] {
+        let l = line(name);
+        assert!(l.contains(spec) && l.contains("recall ") && l.contains("group ") && l.ends_with('s'), "{msg}");
+    }
+    assert!(msg.contains("neighbourhood change") && msg.contains("umap/t "), "{msg}");
+    let inspect = text(&starmap(&["inspect", out.to_str().unwrap()]));
+    assert!(inspect.contains(line("t").trim()), "inspect repeats the layout lines: {inspect}");
+
+    for (extra, needles) in [
+        (vec!["--quality-label", "size"], vec!["--quality-label size", "numeric", "categorical or a list", "group"]),
+        (vec!["--quality-label", "colour"], vec!["no column named \"colour\"", "--quality-label"]),
+        (vec!["--quality-label", "item"], vec!["--quality-label item: that is the id column"]),
+        (vec!["--layout", "umap", "--layout", "umap"], vec!["both named \"umap\""]),
+        (vec!["--layout", "umap:spread=2"], vec!["umap:spread=2", "min-dist, neighbors, epochs, name"]),
+    ] {
+        let o = build(&extra);
+        let msg = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {msg}");
+        assert!(needles.iter().all(|n| msg.contains(n)), "{extra:?}: {msg}");
+    }
 }
 
 #[test]

@@ -135,7 +135,8 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
         ],
     );
 
-    // Every other kind of flag: a delimiter, t-SNE, non-default choices, text that needs quoting.
+    // Every other kind of flag: a delimiter, several layouts with keys and names, a quality label,
+    // non-default choices, text that needs quoting.
     c.file("my plays.txt", good_rows().replace(',', ";").as_bytes());
     let mut meta = String::from("item;name;kind\n");
     for i in 0..30 {
@@ -156,11 +157,17 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
             "--metadata",
             "items.txt",
             "--label-col",
+            "name",
+            "--quality-label",
             "kind",
             "--delimiter",
             ";",
-            "--projection",
+            "--layout",
             "tsne",
+            "--layout",
+            "umap:min-dist=0.05,neighbors=8,name=tight",
+            "--layout",
+            "umap:epochs=30",
             "--perplexity",
             "5.5",
             "--similarity",
@@ -203,4 +210,26 @@ fn inspect_reads_maps_of_earlier_versions_and_says_why_it_cannot_rebuild_them() 
     assert!(msg.contains("parameters: dim=4, seed=0, similarity=cosinedamped"), "{msg}");
     assert!(msg.contains("no rebuild command: the map was built by an earlier starmap"), "{msg}");
     assert!(!msg.contains("Some(") && !msg.contains("--similarity cosinedamped"), "{msg}");
+}
+
+#[test]
+fn maps_of_the_first_format_are_refused_naming_both_versions() {
+    let c = Case::new();
+    let p = c.file("i.csv", good_rows().as_bytes());
+    assert!(c.build(&p, &["--data-only"]).status.success());
+    // A version 1 manifest: one bounding box, no layouts.
+    let manifest_path = c.out().join("manifest.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    v["format_version"] = 1.into();
+    v["bounds"] = v["layouts"][0]["bounds"].clone();
+    v.as_object_mut().unwrap().remove("layouts");
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    for args in
+        [vec!["inspect", c.out().to_str().unwrap()], vec!["neighbors", "--map", c.out().to_str().unwrap(), "i0"]]
+    {
+        let o = starmap(&args);
+        let msg = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {msg}");
+        assert!(msg.contains("version 1") && msg.contains("version 2") && msg.contains("rebuild"), "{args:?}: {msg}");
+    }
 }

@@ -1,5 +1,5 @@
 //! The parameters of a whole build: the input files and columns ([`InputParams`]), each
-//! stage's parameters, the projection and the seed. The manifest records them as `build.params`,
+//! stage's parameters, the layouts and the seed. The manifest records them as `build.params`,
 //! serialised with serde under the command line's own flag names (`min-dist`, `similarity:
 //! "cosine-damped"`), and [`BuildParams::from_manifest`] reads them back typed, so `starmap
 //! inspect` can print a command line that rebuilds the map.
@@ -12,29 +12,12 @@ use starmap_format::ParamValue;
 
 use crate::graph::GraphParams;
 use crate::ingest::IngestParams;
+use crate::layout::{default_set, is_layout_name, Layout, LayoutSpec, LeftOut, MAX_NAME_LEN};
 use crate::mde::MdeParams;
-use crate::params::{choice, require, ParamError, Params, Valid};
+use crate::params::{require, ParamError, Params, Valid};
 use crate::table::Delimiter;
 use crate::tsne::TsneParams;
 use crate::umap::UmapParams;
-
-choice! {
-    /// The 2D projection.
-    pub enum Projection {
-        /// One continent keeping local and global structure.
-        Umap = "umap",
-        /// An archipelago of tight islands.
-        Tsne = "tsne",
-    }
-}
-
-impl Default for Projection {
-    /// UMAP: t-SNE scores a little higher on local figures but breaks the map into islands
-    /// (docs/CHOICES.md).
-    fn default() -> Self {
-        Self::Umap
-    }
-}
 
 /// Which files and columns to read. No defaults: a build names its input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,14 +113,20 @@ pub struct BuildParams {
     /// The minimum-distortion embedding.
     #[serde(flatten)]
     pub mde: MdeParams,
-    /// The 2D step.
-    pub projection: Projection,
-    /// UMAP (used when `projection` is UMAP).
+    /// The 2D layouts, the first drawn first (`--layout`, recorded as one text of specs apart by
+    /// spaces). Empty: the default set ([`default_set`]).
+    #[serde(rename = "layout", default, skip_serializing_if = "Vec::is_empty", with = "spec_list")]
+    pub layouts: Vec<LayoutSpec>,
+    /// UMAP's keys where a UMAP layout's spec does not set them.
     #[serde(flatten)]
     pub umap: UmapParams,
-    /// t-SNE (used when `projection` is t-SNE).
+    /// t-SNE's keys where a t-SNE layout's spec does not set them.
     #[serde(flatten)]
     pub tsne: TsneParams,
+    /// A categorical or list metadata column; each layout's quality then says how often an
+    /// entity's 10 nearest 2D neighbours mostly share its value (the first, for lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_label: Option<String>,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     pub seed: u64,
     /// Write only the map data, not the viewer beside it. The pipeline ignores it; it is here
@@ -156,9 +145,10 @@ impl BuildParams {
             ingest: IngestParams::default(),
             graph: GraphParams::default(),
             mde: MdeParams::default(),
-            projection: Projection::default(),
+            layouts: Vec::new(),
             umap: UmapParams::default(),
             tsne: TsneParams::default(),
+            quality_label: None,
             seed: Self::DEFAULT_SEED,
             data_only: false,
         }
@@ -202,6 +192,23 @@ impl BuildParams {
     }
 }
 
+/// The layouts as one text, the specs apart by spaces (a spec holds none).
+mod spec_list {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::layout::LayoutSpec;
+
+    pub fn serialize<S: Serializer>(specs: &[LayoutSpec], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&specs.iter().map(LayoutSpec::to_string).collect::<Vec<_>>().join(" "))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<LayoutSpec>, D::Error> {
+        let text = String::deserialize(d)?;
+        text.split_whitespace().map(|s| s.parse().map_err(|e| D::Error::custom(format!("layout {s}: {e}")))).collect()
+    }
+}
+
 fn to_param_value(v: serde_json::Value) -> Option<ParamValue> {
     use serde_json::Value;
     match v {
@@ -235,6 +242,30 @@ impl Params for BuildParams {
         self.mde.check()?;
         self.umap.check()?;
         self.tsne.check()?;
+        for (i, spec) in self.layouts.iter().enumerate() {
+            spec.resolve(&self.umap, &self.tsne)?;
+            let name = spec.name();
+            if !is_layout_name(&name) {
+                return Err(ParamError(format!(
+                    "--layout {spec}: its name {name:?} is longer than {MAX_NAME_LEN} characters; give it a shorter \
+                     one with name="
+                )));
+            }
+            if let Some(first) = self.layouts[..i].iter().find(|s| s.name() == name) {
+                return Err(ParamError(format!(
+                    "--layout {first} and --layout {spec} are both named {name:?}: layout names must be unique; \
+                     name one with name=, e.g. --layout {}",
+                    spec.clone().named(&format!("{name}2"))
+                )));
+            }
+        }
+        match &self.quality_label {
+            Some(_) if self.input.metadata.is_none() => {
+                return Err(ParamError("--quality-label needs --metadata (it names a metadata column)".into()))
+            }
+            Some(c) => require(!c.is_empty(), "quality-label", "a column name", "nothing")?,
+            None => {}
+        }
         // The manifest holds whole numbers as JSON's signed 64-bit integers.
         require(self.seed <= i64::MAX as u64, "seed", "at most 9223372036854775807", self.seed)
     }
@@ -256,14 +287,13 @@ impl Valid<BuildParams> {
         self.part(|p| p.mde)
     }
 
-    /// UMAP's part.
-    pub fn umap(&self) -> Valid<UmapParams> {
-        self.part(|p| p.umap)
-    }
-
-    /// t-SNE's part.
-    pub fn tsne(&self) -> Valid<TsneParams> {
-        self.part(|p| p.tsne)
+    /// The layouts to make of a map of `entities` entities: those given, else the default set,
+    /// with what it left out for the map's size.
+    pub fn plan_layouts(&self, entities: usize) -> Result<(Vec<Layout>, Vec<LeftOut>), ParamError> {
+        let (specs, left_out) =
+            if self.layouts.is_empty() { default_set(entities) } else { (self.layouts.clone(), Vec::new()) };
+        let layouts = specs.iter().map(|s| s.plan(&self.umap, &self.tsne)).collect::<Result<_, _>>()?;
+        Ok((layouts, left_out))
     }
 }
 
@@ -289,7 +319,7 @@ mod tests {
         names_match_serde::<WeightTransform>();
         names_match_serde::<Init>();
         names_match_serde::<Attractive>();
-        names_match_serde::<Projection>();
+        names_match_serde::<crate::layout::Method>();
         assert_eq!(Similarity::CosineDamped.to_string(), "cosine-damped");
         let err = "cosinedamped".parse::<Similarity>().unwrap_err().to_string();
         assert!(err.contains("cosine, cosine-damped, count"), "{err}");
@@ -304,6 +334,8 @@ mod tests {
         p.graph.similarity = Similarity::CosineDamped;
         p.umap.min_dist = 0.3;
         p.umap.epochs = Some(50);
+        p.layouts = ["umap", "tsne:perplexity=50,name=t50"].iter().map(|s| s.parse().unwrap()).collect();
+        p.quality_label = Some("genre".into());
         p.seed = 9;
         p
     }
@@ -314,13 +346,17 @@ mod tests {
         let m = p.to_manifest().unwrap();
         assert_eq!(m["similarity"], ParamValue::Text("cosine-damped".into()));
         assert_eq!(m["min-dist"], ParamValue::Float(0.3));
-        assert_eq!(m["perplexity"], ParamValue::Float(35.0));
+        assert_eq!(m["perplexity"], ParamValue::Float(30.0));
         assert_eq!(m["dim"], ParamValue::Int(4));
         assert_eq!(m["umap-epochs"], ParamValue::Int(50));
         assert_eq!(m["delimiter"], ParamValue::Text(";".into()));
         assert_eq!(m["interactions"], ParamValue::Text("data/plays.csv".into()));
         assert_eq!(m["data-only"], ParamValue::Bool(false));
         assert!(!m.contains_key("label-col"), "unset options are left out");
+        assert_eq!(m["layout"], ParamValue::Text("umap tsne:perplexity=50,name=t50".into()));
+        assert_eq!(m["quality-label"], ParamValue::Text("genre".into()));
+        let default_set = BuildParams::new(InputParams::new("p.csv", "a", "b")).to_manifest().unwrap();
+        assert!(!default_set.contains_key("layout"), "the default layouts are not recorded as given");
         assert_eq!(BuildParams::from_manifest(&m).unwrap(), p);
     }
 
@@ -350,6 +386,17 @@ mod tests {
         p.input.metadata = None;
         p.input.label_col = Some("title".into());
         assert!(p.validate().unwrap_err().to_string().contains("--label-col needs --metadata"));
+        let mut p = sample();
+        p.layouts = vec!["umap:min-dist=0.123456,neighbors=300,epochs=1000".parse().unwrap()];
+        assert!(p.validate().unwrap_err().to_string().contains("longer than 40 characters"));
+        let mut p = sample();
+        p.layouts = vec!["tsne".parse().unwrap(), "umap:name=tsne".parse().unwrap()];
+        let msg = p.validate().unwrap_err().to_string();
+        assert!(msg.contains("both named \"tsne\"") && msg.contains("--layout umap:name=tsne2"), "{msg}");
+        let mut p = sample();
+        p.quality_label = Some("genre".into());
+        p.input.metadata = None;
+        assert!(p.validate().unwrap_err().to_string().contains("--quality-label needs --metadata"));
         let mut p = sample();
         p.seed = u64::MAX;
         assert!(p.validate().unwrap_err().to_string().contains("--seed"));

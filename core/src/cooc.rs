@@ -138,6 +138,15 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progr
     NeighborTable::from_rows(k, &rows)
 }
 
+/// The first `k` entries of each row of a cosine table ([`top_similar`]) as distances 1 − s,
+/// nearest first, padding kept: how UMAP and t-SNE read similarities (umap-learn's and
+/// openTSNE's `metric="cosine"`).
+pub fn cosine_distances(top: &NeighborTable, k: usize) -> NeighborTable {
+    let t = top.truncated(k);
+    let values = t.values().iter().map(|&s| (1.0 - s).max(0.0)).collect();
+    NeighborTable::from_parts(t.k(), t.indices().to_vec(), values)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

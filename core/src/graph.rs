@@ -104,6 +104,17 @@ impl Permutation {
             .collect()
     }
 
+    /// Moves a neighbour table of old indices to new order, rows and entries alike.
+    pub fn table_to_new(&self, table: &NeighborTable) -> NeighborTable {
+        let k = table.k();
+        let indices = self
+            .to_new(table.indices(), k)
+            .iter()
+            .map(|&j| if j == NO_NEIGHBOR { j } else { self.rank[j as usize] })
+            .collect();
+        NeighborTable::from_parts(k, indices, self.to_new(table.values(), k))
+    }
+
     /// Moves a neighbour table of new indices back to old order, rows and entries alike.
     pub fn table_to_old(&self, table: &NeighborTable) -> NeighborTable {
         let k = table.k();

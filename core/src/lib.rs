@@ -1,5 +1,5 @@
 //! Starmap's stages as a library: interactions → co-occurrence → sparse k-NN graph →
-//! minimum-distortion embedding → 2D projection → the content of a map. No command line and no
+//! minimum-distortion embedding → 2D layouts (one or several, [`layout`]) → the content of a map. No command line and no
 //! terminal: parameters are typed structs ([`params`], [`build_params`]), progress goes through the
 //! [`progress::Progress`] trait, and input comes through [`input::InputFiles`] (disk or memory).
 //! [`pipeline::run`] runs every stage in order; see `ARCHITECTURE.md` for the flow.
@@ -16,6 +16,7 @@ pub mod hash;
 pub mod ingest;
 pub mod input;
 pub mod knn;
+pub mod layout;
 pub mod lbfgs;
 pub mod mde;
 pub mod metadata;
@@ -24,6 +25,8 @@ pub mod output;
 pub mod params;
 pub mod pipeline;
 pub mod progress;
+pub mod projection;
+mod quadtree;
 pub mod quality;
 pub mod spectral;
 pub mod table;
@@ -32,6 +35,7 @@ mod test_data;
 pub mod tsne;
 pub mod umap;
 
-pub use build_params::{BuildParams, InputParams, Projection};
+pub use build_params::{BuildParams, InputParams};
 pub use error::{BuildError, Location, Result};
+pub use layout::{LayoutSpec, Method};
 pub use params::{ParamError, Params, Valid};

@@ -208,6 +208,11 @@ impl<'a> MetadataReader<'a> {
         Ok(Self { table, id_col, label_col: label_col.map(String::from) })
     }
 
+    /// Checks that the header has a column called `name`, which `flag` gave.
+    pub fn check_column(&self, name: &str, flag: &str) -> Result<()> {
+        self.table.column(name, flag).map(|_| ())
+    }
+
     /// Reads the rows and lays them out for `entity_ids`.
     pub fn read(mut self, entity_ids: &[String]) -> Result<Metadata> {
         let headers = self.table.headers().to_vec();

@@ -11,6 +11,17 @@ use std::fmt;
 #[error("{0}")]
 pub struct ParamError(pub String);
 
+impl ParamError {
+    /// The same complaint about a key of a `--layout` spec that sets what `--flag` sets: "--min-dist
+    /// must be in (0, 1]" becomes "min-dist must be in (0, 1]" (see [`require`]).
+    pub(crate) fn for_key(self, flag: &str, key: &str) -> Self {
+        match self.0.strip_prefix(&format!("--{flag} ")) {
+            Some(rest) => Self(format!("{key} {rest}")),
+            None => self,
+        }
+    }
+}
+
 /// Parameters that passed [`Params::check`]. Only [`Params::validate`] makes one (and, inside
 /// this crate, the parts of a valid whole).
 #[derive(Debug, Clone, PartialEq)]

@@ -7,25 +7,28 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use starmap_format::{encode_map, BuildInfo, ColumnData, Manifest, MapContent, Quality, NO_NEIGHBOR};
+use starmap_format::{
+    encode_map, BuildInfo, ColumnData, ColumnValues, LayoutContent, Manifest, MapContent, NO_NEIGHBOR,
+};
 
-use crate::build_params::{BuildParams, Projection};
-use crate::cooc;
+use crate::build_params::BuildParams;
+use crate::cooc::{self, Similarity};
 use crate::counts::{BuildCounts, MetadataCounts};
 use crate::error::{BuildError, Result};
 use crate::graph;
 use crate::ingest;
 use crate::input::InputFiles;
 use crate::knn;
+use crate::layout::LeftOut;
 use crate::mde::{self, Embedding, MdeReport};
-use crate::metadata::{self, LabelChoice, MetadataReader};
+use crate::metadata::{self, LabelChoice, Metadata, MetadataReader};
+use crate::neighbors::NeighborTable;
 use crate::output::{self, csv_field};
 use crate::params::Valid;
-use crate::progress::{stage, NoProgress, Progress, Unit};
+use crate::progress::{stage, Progress, Unit};
+use crate::projection::{self, LayoutInput};
 use crate::quality;
 use crate::table::{Dialect, TableReader};
-use crate::tsne;
-use crate::umap;
 
 /// Neighbours stored per entity for the viewer's detail panel.
 pub const DETAIL_NEIGHBORS: usize = 10;
@@ -45,6 +48,8 @@ pub struct Built {
     pub counts: BuildCounts,
     /// How the labels were chosen, when there was metadata.
     pub label: Option<LabelChoice>,
+    /// Layouts of the default set left out for the map's size.
+    pub left_out: Vec<LeftOut>,
     /// Things the user should know (duplicates, skipped rows…).
     pub warnings: Vec<String>,
 }
@@ -97,7 +102,13 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     progress.begin("reading", Unit::Bytes, 0);
     let interactions = open(&input.interactions, false)?;
     let meta_reader = match &input.metadata {
-        Some(path) => Some(MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?),
+        Some(path) => {
+            let reader = MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?;
+            if let Some(column) = &params.quality_label {
+                reader.check_column(column, "--quality-label")?;
+            }
+            Some(reader)
+        }
         None => None,
     };
     let columns =
@@ -119,10 +130,18 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         Some(reader) => Some(stage(progress, "metadata", Unit::Bytes, 0, || reader.read(&inter.entity_ids))?),
         None => None,
     };
+    let label_codes = match (&params.quality_label, &meta) {
+        (Some(column), Some(m)) => Some(quality_label_codes(m, column)?),
+        _ => None,
+    };
     laps.lap("ingest");
 
     let graph_params = params.graph();
-    let top_k = graph_params.neighbors.max(quality::K);
+    // The layouts are planned on the entities kept so far (a few may turn out isolated below):
+    // t-SNE reads this stage's most similar entities, 3 × perplexity of them, so the table is
+    // cut as wide as the neediest layout asks.
+    let (layouts, left_out) = params.plan_layouts(inter.n_entities())?;
+    let top_k = graph_params.neighbors.max(quality::K).max(projection::similar_needed(&layouts));
     let n_entities = inter.n_entities();
     let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
         cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
@@ -140,6 +159,7 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     let top = if connected.len() < n_entities { top.select_rows(&connected) } else { top };
     let entity_ids: Vec<String> = connected.iter().map(|&i| inter.entity_ids[i].clone()).collect();
     let popularity: Vec<u32> = connected.iter().map(|&i| inter.popularity[i]).collect();
+    let label_codes: Option<Vec<u16>> = label_codes.map(|codes| connected.iter().map(|&i| codes[i]).collect());
     let n = entity_ids.len();
     counts.entities_placed = n as u64;
     counts.contexts = inter.n_contexts() as u64;
@@ -159,40 +179,44 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         stage(progress, "embedding", Unit::Items("iterations"), mde_params.max_iter as u64, || {
             mde::embed(&g, &mde_params, params.seed, progress)
         });
-    drop(g);
     laps.lap("mde");
 
-    let (umap_params, tsne_params) = (params.umap(), params.tsne());
-    let layout_k = match params.projection {
-        Projection::Umap => umap_params.neighbors,
-        Projection::Tsne => tsne::neighbors_needed(&tsne_params),
-    };
+    // Every layout reads the embedding's neighbours: they are found once, as many as the most
+    // demanding layout (or the detail panel) needs.
     let high_knn = stage(progress, "neighbours", Unit::Items("points"), n as u64, || {
-        knn::knn(&embedding.coords, embedding.dim, layout_k.max(DETAIL_NEIGHBORS), progress)
+        let k = projection::neighbors_needed(&layouts).max(DETAIL_NEIGHBORS);
+        knn::knn(&embedding.coords, embedding.dim, k, progress)
     });
     laps.lap("knn");
 
-    let layout_knn = high_knn.truncated(layout_k);
-    let layout = match params.projection {
-        Projection::Umap => stage(progress, "umap", Unit::Items("epochs"), 0, || {
-            umap::project(&embedding, &layout_knn, &umap_params, params.seed, progress)
-        }),
-        Projection::Tsne => stage(progress, "t-sne", Unit::Items("epochs"), 0, || {
-            tsne::project(&embedding, &layout_knn, &tsne_params, progress)
-        }),
-    };
-    drop(layout_knn);
+    let similar =
+        perm.table_to_new(&layout_similarities(&top, projection::similar_needed(&layouts), graph_params.similarity));
+    let shared = LayoutInput { embedding: &embedding, knn: &high_knn, similar: &similar, graph: &g, seed: params.seed };
+    let made = stage(progress, "layouts", Unit::Unmeasured, 0, || projection::make_all(&layouts, &shared, progress));
+    drop((g, similar));
     let embedding = Embedding { dim: embedding.dim, coords: perm.to_old(&embedding.coords, embedding.dim) };
-    let layout = perm.to_old(&layout, 2);
+    let positions: Vec<Vec<f32>> = made.iter().map(|m| perm.to_old(&m.positions, 2)).collect();
     let high_knn = perm.table_to_old(&high_knn);
-    laps.lap("projection");
+    laps.lap("layouts");
 
-    let (recall, trust) = stage(progress, "quality", Unit::Unmeasured, 0, || {
-        let layout_knn = knn::knn(&layout, 2, quality::K, &NoProgress);
-        let recall = quality::knn_recall(&top, &layout_knn);
-        (recall, quality::trustworthiness(&embedding, &layout_knn, QUALITY_SAMPLE, params.seed))
-    });
+    let (qualities, near): (Vec<_>, Vec<_>) =
+        stage(progress, "quality", Unit::Items("layouts"), layouts.len() as u64, || {
+            positions
+                .iter()
+                .map(|p| {
+                    let judged =
+                        quality::judge(p, &top, &embedding, label_codes.as_deref(), QUALITY_SAMPLE, params.seed);
+                    progress.advance(1);
+                    judged
+                })
+                .unzip()
+        });
+    let neighborhood_change = projection::neighborhood_changes(&near);
+    drop(near);
     laps.lap("quality");
+    for (layout, m) in layouts.iter().zip(&made) {
+        laps.secs.insert(format!("{LAYOUT_TIMING}{}", layout.name), m.secs);
+    }
 
     let mut neighbors = vec![NO_NEIGHBOR; n * DETAIL_NEIGHBORS];
     for i in 0..n {
@@ -202,28 +226,8 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     }
     let (columns, label_column, label) = match meta {
         Some(m) => {
-            let st = &m.stats;
-            counts.metadata = Some(MetadataCounts {
-                metadata_rows: st.rows,
-                metadata_ids_not_placed: st.ids_not_placed,
-                metadata_duplicate_ids: st.duplicate_ids,
-                entities_without_metadata: st.entities_without_metadata,
-            });
-            if let Some((id, a, b)) = &st.first_duplicate {
-                warnings.push(format!(
-                    "{} metadata rows repeat an earlier id and were ignored (the first row wins), e.g. {id:?} on lines {a} and {b}",
-                    st.duplicate_ids
-                ));
-            }
-            if !st.empty_columns.is_empty() {
-                warnings.push(format!("metadata columns with no values were skipped: {}", st.empty_columns.join(", ")));
-            }
-            let cols = m
-                .columns
-                .iter()
-                .map(|c| ColumnData { name: c.name.clone(), values: metadata::select_rows(&c.values, &connected) })
-                .collect();
-            (cols, m.label_column, Some(m.label))
+            let (columns, label_column) = metadata_part(&m, &connected, &mut counts, &mut warnings);
+            (columns, label_column, Some(m.label))
         }
         None => (Vec::new(), None, None),
     };
@@ -235,18 +239,24 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         counts: counts.to_manifest(),
         timings_secs: laps.secs,
         peak_memory_bytes: peak_memory_bytes(),
-        quality: Quality {
-            knn_recall_at_10: recall,
-            knn_recall_at_10_random: quality::knn_recall_random(n),
-            // Too few entities to measure: recorded as 0 with a sample of 0.
-            trustworthiness: trust.map_or(0.0, |t| t.0),
-            sample_size: trust.map_or(0, |t| t.1 as u32),
-        },
+        quality_label: params.quality_label.clone(),
     };
+    let layouts = layouts
+        .into_iter()
+        .zip(positions)
+        .zip(qualities)
+        .map(|((layout, xy), quality)| LayoutContent {
+            name: layout.name,
+            spec: layout.spec,
+            positions: xy.chunks(2).map(|p| [p[0], p[1]]).collect(),
+            quality,
+        })
+        .collect();
     let content = MapContent {
         ids: entity_ids,
         id_column: if input.metadata.is_some() { input.id_col() } else { &input.entity_col }.to_string(),
-        positions: layout.chunks(2).map(|p| [p[0], p[1]]).collect(),
+        layouts,
+        neighborhood_change,
         popularity,
         neighbors_k: DETAIL_NEIGHBORS,
         neighbors,
@@ -256,7 +266,97 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         description: String::new(),
         build,
     };
-    Ok(Built { content, embedding, mde: mde_report, counts, label, warnings })
+    Ok(Built { content, embedding, mde: mde_report, counts, label, left_out, warnings })
+}
+
+/// Prefix of the per-layout entries of `build.timings_secs` (`layout:umap`): each layout's own
+/// time, spent alongside the others within the `layouts` stage.
+pub const LAYOUT_TIMING: &str = "layout:";
+
+/// Each entity's label for `--quality-label`: the column must be categorical or a list.
+/// The first `k` entries of each row of the co-occurrence table, as similarities in [0, 1] the
+/// layouts can read as 1 − distance: cosines already are; raw counts are scaled by each row's
+/// strongest.
+fn layout_similarities(top: &NeighborTable, k: usize, similarity: Similarity) -> NeighborTable {
+    let table = top.truncated(k);
+    if similarity != Similarity::Count {
+        return table;
+    }
+    let k = table.k();
+    let values = table
+        .values()
+        .chunks(k.max(1))
+        .flat_map(|row| {
+            let strongest = row.iter().copied().fold(0.0f32, f32::max).max(f32::MIN_POSITIVE);
+            row.iter().map(move |&v| v / strongest)
+        })
+        .collect();
+    NeighborTable::from_parts(k, table.indices().to_vec(), values)
+}
+
+fn quality_label_codes(meta: &Metadata, column: &str) -> Result<Vec<u16>> {
+    let Some(c) = meta.columns.iter().find(|c| c.name == column) else {
+        // The header has it (checked before reading): it is empty or the id column.
+        let why = if meta.stats.empty_columns.iter().any(|e| e == column) {
+            "no entity on the map has a value in that column"
+        } else {
+            "that is the id column; name a categorical or list column"
+        };
+        return Err(BuildError::Unusable(format!("--quality-label {column}: {why}")));
+    };
+    quality::label_codes(&c.values).ok_or_else(|| {
+        let kind = match c.values {
+            ColumnValues::Numeric(_) => "numeric",
+            _ if Some(column) == meta.label.column() => "the labels (text)",
+            _ => "text",
+        };
+        let fit: Vec<&str> = meta
+            .columns
+            .iter()
+            .filter(|c| quality::label_codes(&c.values).is_some())
+            .map(|c| c.name.as_str())
+            .collect();
+        let fit = if fit.is_empty() {
+            "this metadata has none".to_string()
+        } else {
+            format!("this metadata's are {}", fit.join(", "))
+        };
+        BuildError::Unusable(format!(
+            "--quality-label {column}: the column is {kind}; it must be categorical or a list ({fit})"
+        ))
+    })
+}
+
+/// The metadata's columns for the entities placed (`connected`, ascending), its counts and
+/// warnings.
+fn metadata_part(
+    m: &Metadata,
+    connected: &[usize],
+    counts: &mut BuildCounts,
+    warnings: &mut Vec<String>,
+) -> (Vec<ColumnData>, Option<usize>) {
+    let st = &m.stats;
+    counts.metadata = Some(MetadataCounts {
+        metadata_rows: st.rows,
+        metadata_ids_not_placed: st.ids_not_placed,
+        metadata_duplicate_ids: st.duplicate_ids,
+        entities_without_metadata: st.entities_without_metadata,
+    });
+    if let Some((id, a, b)) = &st.first_duplicate {
+        warnings.push(format!(
+            "{} metadata rows repeat an earlier id and were ignored (the first row wins), e.g. {id:?} on lines {a} and {b}",
+            st.duplicate_ids
+        ));
+    }
+    if !st.empty_columns.is_empty() {
+        warnings.push(format!("metadata columns with no values were skipped: {}", st.empty_columns.join(", ")));
+    }
+    let columns = m
+        .columns
+        .iter()
+        .map(|c| ColumnData { name: c.name.clone(), values: metadata::select_rows(&c.values, connected) })
+        .collect();
+    (columns, m.label_column)
 }
 
 /// Writes `built` into the folder `out` with `extra` files beside it (the viewer), all or
@@ -270,13 +370,20 @@ pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv:
         let embedding = &built.embedding;
         output::write_csv_atomic(path, |w| {
             write!(w, "id,x,y")?;
+            for layout in &content.layouts {
+                write!(w, ",{0}_x,{0}_y", layout.name)?;
+            }
             for d in 0..embedding.dim {
                 write!(w, ",d{d}")?;
             }
             writeln!(w)?;
             for (i, id) in content.ids.iter().enumerate() {
-                let [x, y] = content.positions[i];
+                let [x, y] = content.layouts[0].positions[i];
                 write!(w, "{},{x},{y}", csv_field(id))?;
+                for layout in &content.layouts {
+                    let [x, y] = layout.positions[i];
+                    write!(w, ",{x},{y}")?;
+                }
                 for v in embedding.point(i) {
                     write!(w, ",{v}")?;
                 }

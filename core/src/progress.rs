@@ -1,5 +1,6 @@
 //! How long stages report how far they are. The pipeline announces each stage; the stage itself
-//! only sets its total and advances. Callers choose what to do with it: the command line draws
+//! only sets its total and advances. A stage running several tasks at once (the layouts) gives
+//! each its own [`Progress::task`]. Callers choose what to do with it: the command line draws
 //! bars, tests and library callers pass [`NoProgress`]. Stages call these methods from worker
 //! threads, hence `Sync`.
 
@@ -30,6 +31,14 @@ pub trait Progress: Sync {
 
     /// The current stage is over.
     fn end(&self) {}
+
+    /// Progress of its own for one of several tasks the current stage runs at once (its
+    /// layouts), called `name`, counting `unit`s. The task reports through the returned value
+    /// ([`Progress::set_total`], [`Progress::advance`], [`Progress::message`]) and calls
+    /// [`Progress::end`] on it when done. By default, nothing is shown.
+    fn task(&self, _name: &str, _unit: Unit) -> Box<dyn Progress + '_> {
+        Box::new(NoProgress)
+    }
 }
 
 /// Reports nothing.

@@ -154,15 +154,20 @@ fn smooth_knn(dists: &[f32], mean_all: f64) -> (f64, f64) {
 /// Builds the fuzzy simplicial set of a k-NN graph.
 pub fn fuzzy_graph(knn: &NeighborTable) -> FuzzyGraph {
     let n = knn.n();
-    let distances = knn.values();
-    let mean_all = distances.iter().map(|&d| d as f64).sum::<f64>() / distances.len().max(1) as f64;
+    // Rows may be padded (a cosine table of entities with few partners): only real entries count.
+    let (sum, count) = (0..n).flat_map(|i| knn.of(i)).fold((0.0f64, 0usize), |(s, c), (_, d)| (s + d as f64, c + 1));
+    let mean_all = sum / count.max(1) as f64;
     let directed: Vec<Vec<(u32, u32, f32)>> = (0..n)
         .into_par_iter()
         .with_min_len(256)
         .map(|i| {
-            let d = knn.values_of(i);
+            let degree = knn.degree(i);
+            let d = &knn.values_of(i)[..degree];
+            if degree == 0 {
+                return Vec::new();
+            }
             let (rho, sigma) = smooth_knn(d, mean_all);
-            knn.indices_of(i)
+            knn.indices_of(i)[..degree]
                 .iter()
                 .zip(d)
                 .map(|(&j, &dj)| {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! header   magic "STAR" | version u16 | reserved u16 | entity count u32 | section count u32
-//! table    per section: kind u16 | reserved u16 | column u32 | offset u32 | length u32
+//! table    per section: kind u16 | reserved u16 | index u32 | offset u32 | length u32
 //! payload  sections at their offsets (from the file start), zero padding between them
 //! ```
 //! All integers are little-endian.
@@ -16,14 +16,14 @@ pub const MAGIC: [u8; 4] = *b"STAR";
 pub const HEADER_LEN: usize = 16;
 /// Size of one section-table entry in bytes.
 pub const SECTION_ENTRY_LEN: usize = 16;
-/// `column` value of a section that belongs to no metadata column.
+/// `index` value of a section that belongs to no column, layout or pair.
 const NO_COLUMN: u32 = u32::MAX;
 
 /// What a section holds. The numeric values are part of the format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u16)]
 pub enum SectionKind {
-    /// Quantised 2D positions: `n` × (x u16, y u16).
+    /// Quantised 2D positions of one layout (the section's index): `n` × (x u16, y u16).
     Positions = 1,
     /// Per-entity popularity (number of contexts): `n` × u32.
     Popularity = 2,
@@ -39,6 +39,13 @@ pub enum SectionKind {
     Tags = 7,
     /// A free-text column (offsets + UTF-8).
     Text = 8,
+    /// Point size keys, popularity on a log scale across the manifest's `popularity_range`:
+    /// `n` × u8.
+    SizeKeys = 9,
+    /// How a layout pair (the section's index, see `pair_index`) changes each entity's
+    /// neighbourhood: `n` × u8, how many of its 10 nearest 2D neighbours in one layout are not
+    /// among its 10 nearest in the other (0–10).
+    NeighborhoodChange = 10,
 }
 
 impl SectionKind {
@@ -52,6 +59,8 @@ impl SectionKind {
             6 => Self::Categorical,
             7 => Self::Tags,
             8 => Self::Text,
+            9 => Self::SizeKeys,
+            10 => Self::NeighborhoodChange,
             _ => return None,
         })
     }
@@ -62,7 +71,8 @@ impl SectionKind {
 pub struct Section<'a> {
     /// What the section holds.
     pub kind: SectionKind,
-    /// The manifest column it belongs to, if any.
+    /// The manifest column (metadata sections), layout (positions) or layout pair
+    /// (neighbourhood change) it belongs to, if any.
     pub column: Option<u32>,
     /// The payload.
     pub bytes: &'a [u8],
@@ -177,7 +187,7 @@ impl FileWriter {
         Self { entity_count, sections: Vec::new() }
     }
 
-    /// Appends a section; `column` is the manifest column index it belongs to, if any.
+    /// Appends a section; `column` is the manifest column, layout or layout pair it belongs to.
     pub fn push(&mut self, kind: SectionKind, column: Option<u32>, payload: Vec<u8>) -> &mut Self {
         self.sections.push((kind, column.unwrap_or(NO_COLUMN), payload));
         self

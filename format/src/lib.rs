@@ -27,18 +27,22 @@ pub mod testing;
 pub use container::{FileReader, FileWriter, Section, SectionKind, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN};
 pub use error::FormatError;
 pub use manifest::{
-    Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, Manifest, ParamValue, Quality, FILE_LABELS,
-    FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+    pair_index, pair_layouts, Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, LayoutInfo, Manifest,
+    ParamValue, Quality, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
 };
-pub use map::{encode_map, ColumnData, ColumnValues, EncodedMap, MapContent};
+pub use map::{encode_map, size_key, ColumnData, ColumnValues, EncodedMap, LayoutContent, MapContent};
 pub use quantize::{dequantize, quantize, QUANT_MAX};
 pub use read::{Column, Labels, Map, Points, ReadError};
 pub use sections::{
-    decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions, decode_tags,
-    decode_text, encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions,
-    encode_tags, encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
+    decode_bytes, decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions,
+    decode_tags, decode_text, encode_bytes, encode_categorical, encode_neighbors, encode_numeric, encode_popularity,
+    encode_positions, encode_tags, encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
 };
 
 /// The format version this crate reads and writes. A reader refuses any other version with
-/// [`FormatError::UnsupportedVersion`], naming both.
-pub const FORMAT_VERSION: u16 = 1;
+/// [`FormatError::UnsupportedVersion`], naming both. Version 2 added several layouts per map
+/// and moved exact popularity next to the names (points carry 1-byte size keys).
+pub const FORMAT_VERSION: u16 = 2;
+
+/// Neighbours compared by the neighbourhood-change sections: an entity's 10 nearest in 2D.
+pub const NEIGHBORHOOD_K: usize = 10;

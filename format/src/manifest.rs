@@ -18,6 +18,9 @@ pub const FILE_LABELS: &str = "labels.bin";
 pub const FILE_METADATA: &str = "metadata.bin";
 /// High-dimensional nearest neighbours, for the detail panel.
 pub const FILE_NEIGHBORS: &str = "neighbors.bin";
+/// The positions of every layout after the first, and how neighbourhoods change between
+/// layouts (only in maps with more than one layout).
+pub const FILE_LAYOUTS: &str = "layouts.bin";
 
 /// The map manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,9 +37,10 @@ pub struct Manifest {
     pub description: String,
     /// Number of entities placed on the map.
     pub entity_count: u32,
-    /// Bounding box of the 2D layout; quantised positions span it.
-    pub bounds: Bounds,
-    /// Smallest and largest popularity (number of contexts).
+    /// The 2D layouts, at least one; the first is the one drawn first (its positions are in
+    /// `points.bin`, the others' in `layouts.bin`).
+    pub layouts: Vec<LayoutInfo>,
+    /// Smallest and largest popularity (number of contexts); point sizes span it.
     pub popularity_range: [u32; 2],
     /// Neighbours stored per entity in `neighbors.bin`.
     pub neighbors_k: u32,
@@ -50,6 +54,21 @@ pub struct Manifest {
     pub files: Vec<FileRef>,
     /// How the map was built.
     pub build: BuildInfo,
+}
+
+/// One 2D layout of the entities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutInfo {
+    /// Short unique name, shown in the viewer's Layout control and used in links (`umap`).
+    pub name: String,
+    /// How it was made, as given to `--layout` (`umap:min-dist=0.05,neighbors=30`).
+    pub spec: String,
+    /// Bounding box of its positions; its quantised positions span it.
+    pub bounds: Bounds,
+    /// The file holding its positions.
+    pub file: String,
+    /// How well it keeps the relationships it was built from.
+    pub quality: Quality,
 }
 
 /// The layout's bounding box in embedding units.
@@ -136,8 +155,10 @@ pub struct BuildInfo {
     /// Peak resident memory of the build, in bytes (0 where unknown).
     #[serde(default)]
     pub peak_memory_bytes: u64,
-    /// How well the 2D layout keeps the relationships it was built from.
-    pub quality: Quality,
+    /// The metadata column whose agreement among 2D neighbours each layout's quality reports
+    /// (`--quality-label`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_label: Option<String>,
 }
 
 /// One build parameter's value, as JSON holds it.
@@ -168,6 +189,10 @@ impl std::fmt::Display for ParamValue {
 /// Layout quality figures.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Quality {
+    /// Share of entities whose 10 nearest 2D neighbours mostly share their value of the
+    /// build's `quality_label` column (entities with a value only); `None` without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_agreement: Option<f64>,
     /// Share of each entity's 10 strongest graph neighbours found among its 10 nearest 2D points.
     pub knn_recall_at_10: f64,
     /// The same for a random layout: the floor to compare with.
@@ -175,7 +200,7 @@ pub struct Quality {
     /// Trustworthiness of the 2D layout against the high-dimensional embedding (sklearn's
     /// definition, 10 neighbours, on a sample).
     pub trustworthiness: f64,
-    /// Entities in the quality sample.
+    /// Entities in the trustworthiness sample; 0 when it was not measured (too few entities).
     pub sample_size: u32,
 }
 
@@ -188,10 +213,27 @@ impl Manifest {
         if self.format_version != FORMAT_VERSION {
             return Err(FormatError::UnsupportedVersion { found: self.format_version, supported: FORMAT_VERSION });
         }
-        let b = &self.bounds;
-        if ![b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite()) || b.min_x > b.max_x || b.min_y > b.max_y
-        {
-            return Err(FormatError::Corrupt(format!("manifest bounds are not a box: {b:?}")));
+        if self.layouts.is_empty() {
+            return Err(FormatError::Corrupt("the manifest lists no layout".into()));
+        }
+        for (i, l) in self.layouts.iter().enumerate() {
+            let b = &l.bounds;
+            let is_box = [b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite())
+                && b.min_x <= b.max_x
+                && b.min_y <= b.max_y;
+            if !is_box {
+                return Err(FormatError::Corrupt(format!("the bounds of layout {:?} are not a box: {b:?}", l.name)));
+            }
+            if l.name.is_empty() || self.layouts[..i].iter().any(|o| o.name == l.name) {
+                return Err(FormatError::Corrupt(format!("layout names must be unique and not empty: {:?}", l.name)));
+            }
+            let want = if i == 0 { FILE_POINTS } else { FILE_LAYOUTS };
+            if l.file != want || self.file(want).is_none() {
+                return Err(FormatError::Corrupt(format!(
+                    "layout {:?} must live in {want}, a listed file (it says {:?})",
+                    l.name, l.file
+                )));
+            }
         }
         for c in &self.columns {
             if self.file(&c.file).is_none() {
@@ -226,6 +268,43 @@ impl Manifest {
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
+
+    /// Index of the layout called `name`.
+    pub fn layout_index(&self, name: &str) -> Option<usize> {
+        self.layouts.iter().position(|l| l.name == name)
+    }
+
+    /// The first layout's bounds: where the map is drawn first.
+    pub fn bounds(&self) -> Bounds {
+        self.layouts.first().map_or(Bounds { min_x: 0.0, min_y: 0.0, max_x: 0.0, max_y: 0.0 }, |l| l.bounds)
+    }
+
+    /// Number of layout pairs, `k (k − 1) / 2` for `k` layouts: each has a neighbourhood-change
+    /// section in `layouts.bin`.
+    pub fn layout_pairs(&self) -> usize {
+        let k = self.layouts.len();
+        k * k.saturating_sub(1) / 2
+    }
+}
+
+/// The index of the pair of layouts `a` and `b` (`a ≠ b`, either order) among the `k (k − 1) / 2`
+/// pairs of `k` layouts, in the order (0,1), (0,2), …, (0,k−1), (1,2), …: the `column` of its
+/// neighbourhood-change section.
+pub fn pair_index(a: usize, b: usize, k: usize) -> usize {
+    let (a, b) = (a.min(b), a.max(b));
+    // Pairs before row a: (k−1) + (k−2) + … + (k−a).
+    a * (2 * k - a - 1) / 2 + (b - a - 1)
+}
+
+/// The two layouts of pair `p` among the pairs of `k` layouts (the inverse of [`pair_index`]).
+pub fn pair_layouts(p: usize, k: usize) -> (usize, usize) {
+    let mut a = 0;
+    let mut start = 0;
+    while a + 1 < k && start + (k - a - 1) <= p {
+        start += k - a - 1;
+        a += 1;
+    }
+    (a, a + 1 + (p - start))
 }
 
 #[cfg(test)]
@@ -239,7 +318,17 @@ mod tests {
             title: "t".into(),
             description: String::new(),
             entity_count: 2,
-            bounds: Bounds { min_x: -1.0, min_y: 0.0, max_x: 1.0, max_y: 2.0 },
+            layouts: ["umap", "tsne"]
+                .iter()
+                .enumerate()
+                .map(|(i, name)| LayoutInfo {
+                    name: name.to_string(),
+                    spec: name.to_string(),
+                    bounds: Bounds { min_x: -1.0, min_y: 0.0, max_x: 1.0, max_y: 2.0 },
+                    file: if i == 0 { FILE_POINTS } else { FILE_LAYOUTS }.into(),
+                    quality: Quality::default(),
+                })
+                .collect(),
             popularity_range: [1, 5],
             neighbors_k: 10,
             id_column: "id".into(),
@@ -264,7 +353,7 @@ mod tests {
                     categories: vec![CategoryInfo { value: "Drama".into(), count: 2 }],
                 },
             ],
-            files: [FILE_POINTS, FILE_LABELS, FILE_METADATA]
+            files: [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_LAYOUTS]
                 .iter()
                 .map(|n| FileRef { name: n.to_string(), bytes: 8 })
                 .collect(),
@@ -300,6 +389,27 @@ mod tests {
     }
 
     #[test]
+    fn layout_pairs_are_numbered_both_ways() {
+        for k in 1..7 {
+            let m = {
+                let mut m = manifest();
+                m.layouts = (0..k).map(|i| LayoutInfo { name: format!("l{i}"), ..m.layouts[0].clone() }).collect();
+                m
+            };
+            let mut seen = Vec::new();
+            for a in 0..k {
+                for b in a + 1..k {
+                    let p = pair_index(a, b, k);
+                    assert_eq!(p, pair_index(b, a, k));
+                    assert_eq!(pair_layouts(p, k), (a, b));
+                    seen.push(p);
+                }
+            }
+            assert_eq!(seen, (0..m.layout_pairs()).collect::<Vec<_>>(), "pairs of {k} layouts in order");
+        }
+    }
+
+    #[test]
     fn unknown_version_names_both() {
         let mut m = manifest();
         m.format_version = 99;
@@ -309,9 +419,6 @@ mod tests {
 
     #[test]
     fn inconsistent_manifests_are_rejected() {
-        let mut m = manifest();
-        m.bounds.min_x = f32::NAN;
-        assert!(m.validate().is_err());
         let mut m = manifest();
         m.columns[0].file = "nowhere.bin".into();
         assert!(m.validate().is_err());
@@ -323,6 +430,21 @@ mod tests {
         assert!(m.validate().is_err(), "a label must be a text column in labels.bin");
         let mut m = manifest();
         m.label_column = Some("nope".into());
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.layouts[0].bounds.min_x = f32::NAN;
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.layouts[1].name = "umap".into();
+        assert!(m.validate().unwrap_err().to_string().contains("unique"));
+        let mut m = manifest();
+        m.layouts[1].file = FILE_POINTS.into();
+        assert!(m.validate().is_err(), "only the first layout lives in points.bin");
+        let mut m = manifest();
+        m.layouts.clear();
+        assert!(m.validate().is_err());
+        let mut m = manifest();
+        m.files.retain(|f| f.name != FILE_LAYOUTS);
         assert!(m.validate().is_err());
     }
 }

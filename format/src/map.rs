@@ -3,10 +3,10 @@
 //! back with the section decoders. No I/O here: callers write the returned bytes.
 
 use crate::{
-    encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions, encode_tags,
-    encode_text, quantize, Bounds, BuildInfo, Categorical, CategoryInfo, ColumnInfo, ColumnKind, FileRef, FileWriter,
-    FormatError, Manifest, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
-    FORMAT_VERSION, MISSING_CODE,
+    encode_bytes, encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions,
+    encode_tags, encode_text, quantize, Bounds, BuildInfo, Categorical, CategoryInfo, ColumnInfo, ColumnKind, FileRef,
+    FileWriter, FormatError, LayoutInfo, Manifest, Quality, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS,
+    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, FORMAT_VERSION, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// The values of one metadata column, one per entity.
@@ -31,6 +31,19 @@ pub struct ColumnData {
     pub values: ColumnValues,
 }
 
+/// One 2D layout of the entities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutContent {
+    /// Short unique name.
+    pub name: String,
+    /// How it was made, as given to `--layout`.
+    pub spec: String,
+    /// `[x, y]` per entity, finite.
+    pub positions: Vec<[f32; 2]>,
+    /// Its quality figures.
+    pub quality: Quality,
+}
+
 /// Everything a map holds, in entity order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapContent {
@@ -38,8 +51,11 @@ pub struct MapContent {
     pub ids: Vec<String>,
     /// Name of the id column.
     pub id_column: String,
-    /// 2D layout, `[x, y]` per entity, finite.
-    pub positions: Vec<[f32; 2]>,
+    /// The 2D layouts, at least one; the first is drawn first.
+    pub layouts: Vec<LayoutContent>,
+    /// For each pair of layouts in [`crate::pair_index`] order, how many of each entity's
+    /// [`NEIGHBORHOOD_K`] nearest 2D neighbours in one are not among its nearest in the other.
+    pub neighborhood_change: Vec<Vec<u8>>,
     /// Contexts per entity.
     pub popularity: Vec<u32>,
     /// Neighbours per entity in `neighbors`.
@@ -82,6 +98,19 @@ fn bounds_of(positions: &[[f32; 2]]) -> Result<Bounds, FormatError> {
         b = Bounds { min_x: 0.0, min_y: 0.0, max_x: 0.0, max_y: 0.0 };
     }
     Ok(b)
+}
+
+/// Point size key of a popularity: its logarithm placed between the logarithms of the map's
+/// least and most popular entities, on 0..=255.
+pub fn size_key(popularity: u32, range: [u32; 2]) -> u8 {
+    let lo = (range[0].max(1) as f64).ln();
+    let hi = (range[1].max(1) as f64).ln();
+    let span = (hi - lo).max(1e-9);
+    (((popularity.max(1) as f64).ln() - lo) / span * 255.0).round().clamp(0.0, 255.0) as u8
+}
+
+fn quantized(positions: &[[f32; 2]], b: &Bounds) -> Vec<u16> {
+    positions.iter().flat_map(|p| [quantize(p[0], b.min_x, b.max_x), quantize(p[1], b.min_y, b.max_y)]).collect()
 }
 
 fn category_counts(categories: &[String], codes: &[u16]) -> Vec<CategoryInfo> {
@@ -140,7 +169,11 @@ fn column_len(values: &ColumnValues) -> usize {
 /// non-finite positions, which would be bugs in the caller.
 pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
     let n = map.ids.len();
-    let lengths_ok = map.positions.len() == n
+    let k = map.layouts.len();
+    let lengths_ok = !map.layouts.is_empty()
+        && map.layouts.iter().all(|l| l.positions.len() == n)
+        && map.neighborhood_change.len() == k * (k - 1) / 2
+        && map.neighborhood_change.iter().all(|c| c.len() == n && c.iter().all(|&v| v as usize <= NEIGHBORHOOD_K))
         && map.popularity.len() == n
         && map.neighbors.len() == n * map.neighbors_k
         && map.columns.iter().all(|c| column_len(&c.values) == n);
@@ -153,19 +186,28 @@ pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
         }
     }
     let n32 = u32::try_from(n).map_err(|_| FormatError::Corrupt(format!("{n} entities exceed u32")))?;
-    let bounds = bounds_of(&map.positions)?;
+    let popularity_range =
+        [map.popularity.iter().copied().min().unwrap_or(0), map.popularity.iter().copied().max().unwrap_or(0)];
+    let bounds = map.layouts.iter().map(|l| bounds_of(&l.positions)).collect::<Result<Vec<_>, _>>()?;
 
-    let xy: Vec<u16> = map
-        .positions
-        .iter()
-        .flat_map(|p| [quantize(p[0], bounds.min_x, bounds.max_x), quantize(p[1], bounds.min_y, bounds.max_y)])
-        .collect();
+    // What drawing needs first, 5 bytes a point: the first layout and the point sizes.
     let mut points = FileWriter::new(n32);
-    points.push(SectionKind::Positions, None, encode_positions(&xy));
-    points.push(SectionKind::Popularity, None, encode_popularity(&map.popularity));
+    points.push(SectionKind::Positions, Some(0), encode_positions(&quantized(&map.layouts[0].positions, &bounds[0])));
+    let sizes: Vec<u8> = map.popularity.iter().map(|&p| size_key(p, popularity_range)).collect();
+    points.push(SectionKind::SizeKeys, None, encode_bytes(&sizes));
 
+    let mut layouts = FileWriter::new(n32);
+    for (i, l) in map.layouts.iter().enumerate().skip(1) {
+        layouts.push(SectionKind::Positions, Some(i as u32), encode_positions(&quantized(&l.positions, &bounds[i])));
+    }
+    for (p, change) in map.neighborhood_change.iter().enumerate() {
+        layouts.push(SectionKind::NeighborhoodChange, Some(p as u32), encode_bytes(change));
+    }
+
+    // Exact popularity is for reading (details, search ranking), so it travels with the names.
     let mut labels = FileWriter::new(n32);
     labels.push(SectionKind::Ids, None, encode_text(&TextColumn::from_values(&map.ids)));
+    labels.push(SectionKind::Popularity, None, encode_popularity(&map.popularity));
     let mut metadata = FileWriter::new(n32);
     let mut columns = Vec::with_capacity(map.columns.len());
     for (i, col) in map.columns.iter().enumerate() {
@@ -183,21 +225,35 @@ pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
     let mut neighbors = FileWriter::new(n32);
     neighbors.push(SectionKind::Neighbors, None, encode_neighbors(map.neighbors_k, &map.neighbors));
 
-    let files = vec![
+    let mut files = vec![
         (FILE_POINTS.to_string(), points.to_bytes()?),
         (FILE_LABELS.to_string(), labels.to_bytes()?),
         (FILE_METADATA.to_string(), metadata.to_bytes()?),
         (FILE_NEIGHBORS.to_string(), neighbors.to_bytes()?),
     ];
-    let popularity_range =
-        [map.popularity.iter().copied().min().unwrap_or(0), map.popularity.iter().copied().max().unwrap_or(0)];
+    if k > 1 {
+        files.push((FILE_LAYOUTS.to_string(), layouts.to_bytes()?));
+    }
+    let layouts = map
+        .layouts
+        .iter()
+        .zip(&bounds)
+        .enumerate()
+        .map(|(i, (l, &bounds))| LayoutInfo {
+            name: l.name.clone(),
+            spec: l.spec.clone(),
+            bounds,
+            file: if i == 0 { FILE_POINTS } else { FILE_LAYOUTS }.to_string(),
+            quality: l.quality,
+        })
+        .collect();
     let manifest = Manifest {
         format: "starmap".to_string(),
         format_version: FORMAT_VERSION,
         title: map.title.clone(),
         description: map.description.clone(),
         entity_count: n32,
-        bounds,
+        layouts,
         popularity_range,
         neighbors_k: map.neighbors_k as u32,
         id_column: map.id_column.clone(),
@@ -213,13 +269,27 @@ pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{decode_categorical, decode_positions, decode_text, dequantize, FileReader};
+    use crate::{decode_bytes, decode_categorical, decode_positions, decode_text, dequantize, FileReader};
 
     fn content() -> MapContent {
         MapContent {
             ids: vec!["a".into(), "b".into(), "c".into()],
             id_column: "id".into(),
-            positions: vec![[0.0, 0.0], [1.0, 2.0], [-1.0, 0.5]],
+            layouts: vec![
+                LayoutContent {
+                    name: "umap".into(),
+                    spec: "umap".into(),
+                    positions: vec![[0.0, 0.0], [1.0, 2.0], [-1.0, 0.5]],
+                    quality: Quality::default(),
+                },
+                LayoutContent {
+                    name: "tsne".into(),
+                    spec: "tsne:perplexity=30".into(),
+                    positions: vec![[5.0, 5.0], [-5.0, 0.0], [0.0, 1.0]],
+                    quality: Quality { knn_recall_at_10: 0.5, ..Quality::default() },
+                },
+            ],
+            neighborhood_change: vec![vec![0, 10, 3]],
             popularity: vec![3, 1, 2],
             neighbors_k: 1,
             neighbors: vec![1, 0, 0],
@@ -259,10 +329,23 @@ mod tests {
         }
 
         let points = FileReader::parse(&enc.files[0].1, FILE_POINTS).unwrap();
-        let xy = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, 3).unwrap();
-        let b = m.bounds;
+        let xy = decode_positions(points.find(SectionKind::Positions, Some(0)).unwrap().bytes, 3).unwrap();
+        let b = m.layouts[0].bounds;
         assert!((dequantize(xy[2], b.min_x, b.max_x) - 1.0).abs() < 1e-3);
         assert!((dequantize(xy[5], b.min_y, b.max_y) - 0.5).abs() < 1e-3);
+        // Five bytes a point for the first frame: positions and size keys.
+        let drawing: usize = points.sections().iter().map(|s| s.bytes.len()).sum();
+        assert_eq!(drawing, 3 * 5);
+        let sizes = decode_bytes(points.find(SectionKind::SizeKeys, None).unwrap().bytes, 3, 255, "sizes").unwrap();
+        assert_eq!(sizes, vec![255, 0, 161]);
+
+        let layouts = FileReader::parse(&enc.files[4].1, FILE_LAYOUTS).unwrap();
+        let xy = decode_positions(layouts.find(SectionKind::Positions, Some(1)).unwrap().bytes, 3).unwrap();
+        let b = m.layouts[1].bounds;
+        assert!((dequantize(xy[2], b.min_x, b.max_x) + 5.0).abs() < 1e-3);
+        assert_eq!((m.layouts[1].name.as_str(), m.layouts[1].quality.knn_recall_at_10), ("tsne", 0.5));
+        let change = layouts.find(SectionKind::NeighborhoodChange, Some(0)).unwrap();
+        assert_eq!(change.bytes, &[0, 10, 3]);
 
         let labels = FileReader::parse(&enc.files[1].1, FILE_LABELS).unwrap();
         let title = decode_text(labels.find(SectionKind::Text, Some(0)).unwrap().bytes, 3).unwrap();
@@ -278,8 +361,19 @@ mod tests {
         c.popularity.pop();
         assert!(encode_map(&c).is_err());
         let mut c = content();
-        c.positions[0][0] = f32::NAN;
+        c.layouts[1].positions[0][0] = f32::NAN;
         assert!(encode_map(&c).is_err());
+        let mut c = content();
+        c.neighborhood_change[0][1] = 11;
+        assert!(encode_map(&c).is_err(), "at most 10 of 10 neighbours can change");
+        let mut c = content();
+        c.neighborhood_change.clear();
+        assert!(encode_map(&c).is_err(), "one change section a pair");
+        let mut c = content();
+        c.layouts.truncate(1);
+        c.neighborhood_change.clear();
+        let one = encode_map(&c).unwrap();
+        assert!(one.manifest.file(FILE_LAYOUTS).is_none(), "one layout needs no layouts.bin");
         let mut c = content();
         c.label_column = Some(1);
         assert!(encode_map(&c).is_err());

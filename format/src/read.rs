@@ -1,13 +1,15 @@
 //! Reading a map back: the one decoder every reader uses (the viewer as files arrive, `starmap
 //! inspect` and `starmap neighbors` from disk), with one set of checks. A file is accepted only
 //! when its size matches the manifest, its container parses, it describes the manifest's entity
-//! count, every section names a column of this file, and every section it needs decodes. A
-//! truncated or corrupt file becomes a [`ReadError`] that says what to do, never a panic.
+//! count, every section names a column, layout or layout pair of this file, and every section it
+//! needs decodes. A truncated or corrupt file becomes a [`ReadError`] that says what to do, never
+//! a panic. Maps of another format version (the first, with one layout) are refused by name.
 
 use crate::{
-    decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions, decode_tags,
-    decode_text, dequantize, Categorical, ColumnKind, FileReader, FormatError, Manifest, Neighbors, SectionKind, Tags,
-    TextColumn, FILE_LABELS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE,
+    decode_bytes, decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions,
+    decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError, Manifest,
+    Neighbors, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS,
+    FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// Why a map could not be read, phrased for the person who has to fix it.
@@ -82,7 +84,8 @@ pub fn parse_manifest(json: &[u8]) -> Result<Manifest, ReadError> {
 }
 
 /// Opens one of the map's binary files: checks its size against the manifest, its container,
-/// its entity count, and that every section belongs to a column stored in this file.
+/// its entity count, and that every section's index names something stored in this file: a
+/// column placed here, a layout placed here, or a layout pair (`layouts.bin`).
 pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileReader<'a>, ReadError> {
     if let Some(listed) = m.file(file) {
         let got = bytes.len() as u64;
@@ -103,26 +106,37 @@ pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileRe
         ))));
     }
     for s in reader.sections() {
-        if let Some(c) = s.column {
-            let owner = m.columns.get(c as usize).map(|info| info.file.as_str());
-            if owner != Some(file) {
-                return Err(err(FormatError::Corrupt(format!(
-                    "a {:?} section names column {c}, which the manifest does not place in this file",
-                    s.kind
-                ))));
+        let Some(c) = s.column else { continue };
+        let (what, owner) = match s.kind {
+            SectionKind::Positions => ("layout", m.layouts.get(c as usize).map(|l| l.file.as_str())),
+            SectionKind::NeighborhoodChange => {
+                ("layout pair", ((c as usize) < m.layout_pairs()).then_some(FILE_LAYOUTS))
             }
+            _ => ("column", m.columns.get(c as usize).map(|info| info.file.as_str())),
+        };
+        if owner != Some(file) {
+            return Err(err(FormatError::Corrupt(format!(
+                "a {:?} section names {what} {c}, which the manifest does not place in this file",
+                s.kind
+            ))));
         }
     }
     Ok(reader)
 }
 
-/// Positions and popularity: what drawing needs.
+/// The position of entity `i` among quantised positions `xy` that span `bounds`.
+pub fn position(xy: &[u16], bounds: &Bounds, i: usize) -> [f64; 2] {
+    let b = bounds;
+    [dequantize(xy[2 * i], b.min_x, b.max_x) as f64, dequantize(xy[2 * i + 1], b.min_y, b.max_y) as f64]
+}
+
+/// What drawing needs: the first layout and the point sizes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Points {
-    /// Quantised positions, `x, y` per entity.
+    /// Quantised positions in the first layout, `x, y` per entity.
     pub xy: Vec<u16>,
-    /// Contexts per entity.
-    pub popularity: Vec<u32>,
+    /// Size key per entity (popularity on a log scale, 0–255).
+    pub sizes: Vec<u8>,
 }
 
 impl Points {
@@ -131,26 +145,57 @@ impl Points {
         let n = m.entity_count as usize;
         let r = open_file(m, FILE_POINTS, bytes)?;
         let err = ReadError::format(FILE_POINTS);
-        let xy = decode_positions(r.find(SectionKind::Positions, None).map_err(&err)?.bytes, n).map_err(&err)?;
-        let popularity =
-            decode_popularity(r.find(SectionKind::Popularity, None).map_err(&err)?.bytes, n).map_err(&err)?;
-        Ok(Self { xy, popularity })
+        let xy = decode_positions(r.find(SectionKind::Positions, Some(0)).map_err(&err)?.bytes, n).map_err(&err)?;
+        let sizes = decode_bytes(r.find(SectionKind::SizeKeys, None).map_err(&err)?.bytes, n, u8::MAX, "size keys")
+            .map_err(&err)?;
+        Ok(Self { xy, sizes })
     }
 
     /// Number of points.
     pub fn len(&self) -> usize {
-        self.popularity.len()
+        self.sizes.len()
     }
 
     /// Whether there are no points.
     pub fn is_empty(&self) -> bool {
-        self.popularity.is_empty()
+        self.sizes.is_empty()
     }
 
-    /// Layout position of entity `i`, in the manifest's bounds.
+    /// Position of entity `i` in the first layout.
     pub fn world(&self, m: &Manifest, i: usize) -> [f64; 2] {
-        let b = &m.bounds;
-        [dequantize(self.xy[2 * i], b.min_x, b.max_x) as f64, dequantize(self.xy[2 * i + 1], b.min_y, b.max_y) as f64]
+        position(&self.xy, &m.bounds(), i)
+    }
+}
+
+/// The layouts after the first, and how neighbourhoods change between every pair of layouts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layouts {
+    /// Quantised positions of layouts 1, 2, …, in manifest order (layout 0 is in [`Points`]).
+    pub xy: Vec<Vec<u16>>,
+    /// Per layout pair in [`crate::pair_index`] order: per entity, how many of its
+    /// [`NEIGHBORHOOD_K`] nearest 2D neighbours in one are not among its nearest in the other.
+    pub change: Vec<Vec<u8>>,
+}
+
+impl Layouts {
+    /// Decodes `layouts.bin`.
+    pub fn decode(m: &Manifest, bytes: &[u8]) -> Result<Self, ReadError> {
+        let n = m.entity_count as usize;
+        let r = open_file(m, FILE_LAYOUTS, bytes)?;
+        let err = ReadError::format(FILE_LAYOUTS);
+        let xy = (1..m.layouts.len())
+            .map(|i| {
+                let s = r.find(SectionKind::Positions, Some(i as u32)).map_err(&err)?;
+                decode_positions(s.bytes, n).map_err(&err)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let change = (0..m.layout_pairs())
+            .map(|p| {
+                let s = r.find(SectionKind::NeighborhoodChange, Some(p as u32)).map_err(&err)?;
+                decode_bytes(s.bytes, n, NEIGHBORHOOD_K as u8, "neighbourhood change").map_err(&err)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { xy, change })
     }
 }
 
@@ -179,13 +224,15 @@ impl Column {
     }
 }
 
-/// Ids and display names.
+/// Ids, display names and popularity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labels {
     /// Entity ids.
     pub ids: TextColumn,
     /// The label column, when the map has one.
     pub label: Option<TextColumn>,
+    /// Contexts per entity (exact; drawing uses the size keys of [`Points`]).
+    pub popularity: Vec<u32>,
 }
 
 impl Labels {
@@ -196,6 +243,8 @@ impl Labels {
         let r = open_file(m, FILE_LABELS, bytes)?;
         let err = ReadError::format(FILE_LABELS);
         let ids = decode_text(r.find(SectionKind::Ids, None).map_err(&err)?.bytes, n).map_err(&err)?;
+        let popularity =
+            decode_popularity(r.find(SectionKind::Popularity, None).map_err(&err)?.bytes, n).map_err(&err)?;
         let columns = decode_columns(m, FILE_LABELS, &r)?;
         let label_idx = m.label_column.as_ref().and_then(|l| m.column_index(l));
         let label = columns.iter().find(|(i, _)| Some(*i) == label_idx).and_then(|(_, c)| match c {
@@ -205,7 +254,7 @@ impl Labels {
         if label_idx.is_some() && label.is_none() {
             return Err(err(FormatError::MissingSection("the label column's text section".into())));
         }
-        Ok((Self { ids, label }, columns))
+        Ok((Self { ids, label, popularity }, columns))
     }
 
     /// Display name of entity `i`: the label, or the id when the label is missing.
@@ -269,9 +318,11 @@ pub fn decode_neighbors_file(m: &Manifest, bytes: &[u8]) -> Result<Neighbors, Re
 pub struct Map {
     /// The manifest.
     pub manifest: Manifest,
-    /// Positions and popularity.
+    /// The first layout and point sizes.
     pub points: Points,
-    /// Ids and display names.
+    /// The other layouts and the neighbourhood changes (empty with one layout).
+    pub layouts: Layouts,
+    /// Ids, display names and popularity.
     pub labels: Labels,
     /// Every metadata column, in manifest order.
     pub columns: Vec<Column>,
@@ -288,6 +339,10 @@ impl Map {
     ) -> Result<Self, E> {
         check_manifest(&manifest)?;
         let points = Points::decode(&manifest, &read(FILE_POINTS)?)?;
+        let layouts = match manifest.file(FILE_LAYOUTS) {
+            Some(_) => Layouts::decode(&manifest, &read(FILE_LAYOUTS)?)?,
+            None => Layouts { xy: Vec::new(), change: Vec::new() },
+        };
         let (labels, label_columns) = Labels::decode(&manifest, &read(FILE_LABELS)?)?;
         let mut columns: Vec<Option<Column>> = vec![None; manifest.columns.len()];
         for (i, c) in label_columns {
@@ -314,7 +369,7 @@ impl Map {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { manifest, points, labels, columns, neighbors })
+        Ok(Self { manifest, points, layouts, labels, columns, neighbors })
     }
 
     /// Number of entities.
@@ -325,6 +380,20 @@ impl Map {
     /// Whether the map has no entities.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Quantised positions of layout `l` (0 is the first).
+    pub fn layout_xy(&self, l: usize) -> &[u16] {
+        if l == 0 {
+            &self.points.xy
+        } else {
+            &self.layouts.xy[l - 1]
+        }
+    }
+
+    /// Position of entity `i` in layout `l`.
+    pub fn position(&self, l: usize, i: usize) -> [f64; 2] {
+        position(self.layout_xy(l), &self.manifest.layouts[l].bounds, i)
     }
 }
 
@@ -359,10 +428,18 @@ mod tests {
         assert_eq!(meta.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![1, 2, 3]);
         assert_eq!(meta[0].1.codes_of(3), &[] as &[u16]);
         assert_eq!(meta[2].1.codes_of(0), &[0, 1]);
+        assert_eq!(labels.popularity, vec![3, 1, 2, 100]);
+        assert_eq!((p.sizes[1], p.sizes[3]), (0, 255), "sizes span the popularity range");
         let nb = decode_neighbors_file(m, file(&e, FILE_NEIGHBORS)).unwrap();
         assert_eq!(nb.of(3).collect::<Vec<_>>(), vec![0]);
+        let l = Layouts::decode(m, file(&e, FILE_LAYOUTS)).unwrap();
+        assert_eq!((l.xy.len(), l.change.len()), (1, 1));
+        assert_eq!(l.change[0], vec![0, 3, 10, 1]);
 
         let map = decode_all(&e).unwrap();
+        let t = map.position(1, 3);
+        assert!((t[0] - 10.0).abs() < 1e-3 && (t[1] - 10.0).abs() < 1e-3);
+        assert_eq!(map.position(0, 1), p.world(m, 1));
         assert_eq!(map.len(), 4);
         assert_eq!(map.columns.len(), 4);
         assert!(matches!(map.columns[2], Column::Numeric(_)));
@@ -382,7 +459,7 @@ mod tests {
         let msg = Points::decode(&e.manifest, &longer).unwrap_err().to_string();
         assert!(msg.contains("different builds"), "{msg}");
         // Every cut of every file is an error, never a panic.
-        for name in [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS] {
+        for name in [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS] {
             let bytes = file(&e, name);
             let mut m = e.manifest.clone();
             for cut in 0..bytes.len() {
@@ -393,6 +470,7 @@ mod tests {
                     FILE_POINTS => Points::decode(&m, part).map(|_| ()),
                     FILE_LABELS => Labels::decode(&m, part).map(|_| ()),
                     FILE_METADATA => decode_metadata(&m, part).map(|_| ()),
+                    FILE_LAYOUTS => Layouts::decode(&m, part).map(|_| ()),
                     _ => decode_neighbors_file(&m, part).map(|_| ()),
                 };
                 assert!(r.is_err(), "{name} cut at {cut}");
@@ -405,9 +483,9 @@ mod tests {
         let e = sample();
         let m = &e.manifest;
         let mut bytes = file(&e, FILE_POINTS).to_vec();
-        bytes[4] = 2; // version 2
+        bytes[4] = 1; // version 1
         let msg = Points::decode(m, &bytes).unwrap_err().to_string();
-        assert!(msg.contains("version 2") && msg.contains("version 1"), "{msg}");
+        assert!(msg.contains("version 1") && msg.contains("version 2"), "{msg}");
         let mut bytes = file(&e, FILE_POINTS).to_vec();
         bytes[0] = b'X';
         assert!(matches!(Points::decode(m, &bytes), Err(ReadError::Format { .. })));
@@ -429,6 +507,13 @@ mod tests {
         let mut m6 = m.clone();
         m6.neighbors_k = 3;
         assert!(decode_neighbors_file(&m6, file(&e, FILE_NEIGHBORS)).unwrap_err().to_string().contains('3'));
+        // A layout pair the manifest does not have.
+        let mut m8 = m.clone();
+        m8.layouts.truncate(1);
+        m8.files.retain(|f| f.name != FILE_LAYOUTS);
+        let l = file(&e, FILE_LAYOUTS);
+        m8.files.push(crate::FileRef { name: FILE_LAYOUTS.into(), bytes: l.len() as u64 });
+        assert!(Layouts::decode(&m8, l).is_err());
         // A column moved to another file by the manifest: its section is no longer expected here.
         let mut m7 = m.clone();
         m7.columns[1].file = FILE_LABELS.into();
@@ -455,10 +540,14 @@ mod tests {
         assert_eq!(parse_manifest(&json).unwrap(), e.manifest);
         let future = String::from_utf8(json).unwrap().replace(
             &format!("\"format_version\":{FORMAT_VERSION}"),
-            "\"format_version\":2,\"layouts\":{\"renamed\":true}",
+            "\"format_version\":3,\"layouts\":{\"renamed\":true}",
         );
         let msg = parse_manifest(future.as_bytes()).unwrap_err().to_string();
-        assert!(msg.contains("version 2") && msg.contains("version 1"), "{msg}");
+        assert!(msg.contains("version 3") && msg.contains("version 2"), "{msg}");
+        // A map of the first format: named as such, with what to do.
+        let old = br#"{"format":"starmap","format_version":1,"entity_count":2,"bounds":{"min_x":0,"min_y":0,"max_x":1,"max_y":1}}"#;
+        let msg = parse_manifest(old).unwrap_err().to_string();
+        assert!(msg.contains("version 1") && msg.contains("rebuild"), "{msg}");
         assert!(matches!(parse_manifest(b"{\"format\":"), Err(ReadError::Manifest(_))));
         assert!(matches!(parse_manifest(b"<!doctype html>"), Err(ReadError::Manifest(_))));
     }

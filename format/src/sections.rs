@@ -61,6 +61,21 @@ pub fn decode_popularity(bytes: &[u8], n: usize) -> Result<Vec<u32>, FormatError
     Ok(u32s(bytes, 0, n))
 }
 
+/// One byte per entity (size keys, neighbourhood change).
+pub fn encode_bytes(values: &[u8]) -> Vec<u8> {
+    values.to_vec()
+}
+
+/// Decodes `n` bytes, each at most `max`.
+pub fn decode_bytes(bytes: &[u8], n: usize, max: u8, what: &str) -> Result<Vec<u8>, FormatError> {
+    need(what, bytes, n)?;
+    let values = bytes[..n].to_vec();
+    match values.iter().find(|&&v| v > max) {
+        Some(bad) => Err(FormatError::Corrupt(format!("{what}: value {bad} is over {max}"))),
+        None => Ok(values),
+    }
+}
+
 /// A numeric column; NaN marks a missing value.
 pub fn encode_numeric(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()

@@ -1,6 +1,6 @@
 //! Target `map_decoder`: the map reader (`starmap_format::read`) on hostile files. The first
 //! input byte picks which file of a valid map the rest replaces — the manifest JSON or one of
-//! the four binary files — and whether the manifest is told the new size (so the container
+//! the five binary files — and whether the manifest is told the new size (so the container
 //! and section checks run, not only the size check). A decoded map is then walked entirely,
 //! as the viewer and `starmap inspect` would.
 
@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 
 use starmap_format::read::{self, Map, ReadError};
 use starmap_format::testing::sample;
-use starmap_format::{EncodedMap, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use starmap_format::{EncodedMap, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
 
-const BINARY_FILES: [&str; 4] = [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS];
+const BINARY_FILES: [&str; 5] = [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS];
 
 /// The valid map every input starts from (built once).
 pub fn base() -> &'static EncodedMap {
@@ -49,6 +49,14 @@ fn walk(map: &Map) -> usize {
         if let Some(nb) = &map.neighbors {
             total += nb.of(i).count();
         }
+        total += map.labels.popularity[i] as usize % 7 + map.points.sizes[i] as usize;
+        for l in 0..map.manifest.layouts.len() {
+            let p = map.position(l, i);
+            total += (p[0].is_finite() && p[1].is_finite()) as usize;
+        }
+        for change in &map.layouts.change {
+            total += change[i] as usize;
+        }
     }
     total
 }
@@ -57,7 +65,7 @@ fn walk(map: &Map) -> usize {
 pub fn run(data: &[u8]) {
     let Some((&head, body)) = data.split_first() else { return };
     let base = base();
-    let which = (head & 0x7f) % 5;
+    let which = (head & 0x7f) % 6;
     let tell_size = head & 0x80 != 0;
     let mut replaced: Option<(&str, &[u8])> = None;
     let mut manifest = base.manifest.clone();

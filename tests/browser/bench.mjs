@@ -1,6 +1,7 @@
 // Benchmarks of the viewer against regl-scatterplot in the same headless Chromium, on the same
 // synthetic points (100k and 1M): time to first frame, ms per frame while panning, both draw
-// paths of the viewer (instanced, plain points); plus bundle size and search latency at 1M names.
+// paths of the viewer (instanced, plain points); the cost of a layout switch against ordinary
+// frames; plus bundle size and search latency at 1M names.
 //
 //   node tests/browser/bench.mjs            (after `trunk build` in web/; see bench.sh)
 //   STARMAP_GPU=1 node tests/browser/bench.mjs   (a machine with a GPU: hardware WebGL)
@@ -19,16 +20,19 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(HERE, 'out', 'bench');
 const DIST = process.env.BENCH_DIST || path.join(ROOT, 'web', 'dist');
-// BENCH_ONLY=frames or search runs one part.
+// BENCH_ONLY=frames, switch or search runs one part.
 const ONLY = process.env.BENCH_ONLY || 'all';
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SIZES = (process.env.BENCH_SIZES || '100000,1000000').split(',').map(Number);
 const GPU = process.env.STARMAP_GPU === '1';
 const REPEAT = Number(process.env.BENCH_REPEAT || 3);
 
+/** A synthetic map of n points with two layouts (made again when an older one lies there). */
 function synth(n) {
   const dir = path.join(OUT, `synth${n}`);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+  const manifest = path.join(dir, 'manifest.json');
+  const current = fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')).layouts || []).length >= 2;
+  if (!current) {
     execFileSync(path.join(TARGET, 'release', 'synth_map'), ['--points', String(n), '--out', dir, '--seed', '1'], {
       stdio: 'inherit',
     });
@@ -109,6 +113,83 @@ async function measure(browser, url, { steps, timeout }) {
   return { firstFrameMs, msPerFrame, framesDrawn, renderer };
 }
 
+/**
+ * A layout switch against ordinary frames, on the auto draw path. An ordinary frame: an arrow
+ * key pans the map by one frame, timed from the key to that frame finished on the GPU (a 1-pixel
+ * read waits for it); the median of five. Also ms per frame while dragging, as above. Then two
+ * switches (to the second layout and back), each timed from the change event to its last frame
+ * finished on the GPU (the viewer's switch-ms probe), with the frames painted for it and the
+ * time the change event itself takes (the switch's own work before its first frame).
+ */
+async function switchCost(browser, url, { steps, timeout }) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await waitReady(page, timeout);
+  // The other layout is in once its option is enabled.
+  await page.waitForFunction(() => !document.querySelector('#layout option[value="1"]').disabled, null, { timeout });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.mouse.move(700, 400);
+  await page.mouse.down();
+  const f0 = await frames(page);
+  const t0 = await page.evaluate(() => performance.now());
+  for (let i = 1; i <= steps; i++) await page.mouse.move(700 + i * 6, 400 + i * 3);
+  await page.mouse.up();
+  const t1 = await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))),
+  );
+  const panFrames = (await frames(page)) - f0;
+  const panMs = (t1 - t0) / Math.max(panFrames, 1);
+  await page.waitForTimeout(2000);
+  const single = [];
+  for (let k = 0; k < 5; k++) {
+    await page.waitForTimeout(300);
+    single.push(
+      await page.evaluate(
+        (key) =>
+          new Promise((resolve) => {
+            const canvas = document.getElementById('map');
+            const gl = canvas.getContext('webgl2');
+            const before = Number(document.body.dataset.frames || 0);
+            const t = performance.now();
+            const watch = new MutationObserver(() => {
+              if (Number(document.body.dataset.frames || 0) > before) {
+                watch.disconnect();
+                gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+                resolve(performance.now() - t);
+              }
+            });
+            watch.observe(document.body, { attributes: true, attributeFilter: ['data-frames'] });
+            window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+          }),
+        k % 2 ? 'ArrowLeft' : 'ArrowRight',
+      ),
+    );
+  }
+  single.sort((a, b) => a - b);
+  const frameMs = single[2];
+  const switches = [];
+  for (const to of ['1', '0']) {
+    // Let the pan's last frames and the URL settle.
+    await page.waitForTimeout(1000);
+    const eventMs = await page.evaluate((value) => {
+      const menu = document.getElementById('layout');
+      menu.value = value;
+      const t = performance.now();
+      menu.dispatchEvent(new Event('change'));
+      return performance.now() - t;
+    }, to);
+    await page.waitForFunction(() => !document.body.dataset.switching, null, { timeout });
+    const totalMs = Number(await page.evaluate(() => document.body.dataset.switchMs));
+    const switchFrames = Number(await page.evaluate(() => document.body.dataset.switchFrames));
+    switches.push({ to, eventMs, totalMs, frames: switchFrames, msPerFrame: totalMs / Math.max(switchFrames, 1) });
+  }
+  await page.close();
+  if (errors.length) throw new Error(errors.join('; '));
+  return { frameMs, frameRuns: single, panMsPerFrame: panMs, panFrames, switches };
+}
+
 /** Types queries one character at a time in the viewer and collects the time of each keystroke. */
 async function searchLatency(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
@@ -150,7 +231,7 @@ async function main() {
   try {
     // Warm up the browser's GPU process, so the first case measured pays no start-up cost.
     await measure(browser, `${server.url}/regl/?data=/data/${SIZES[0]}/`, { steps: 0, timeout: 600000 });
-    for (const n of ONLY === 'search' ? [] : SIZES) {
+    for (const n of ONLY === 'search' || ONLY === 'switch' ? [] : SIZES) {
       const big = n >= 1000000;
       // SwiftShader: ~1 s/frame for 1M plain points, ~22 s/frame instanced; keep those short.
       const timeout = 600000;
@@ -175,8 +256,25 @@ async function main() {
         );
       }
     }
+    if (ONLY === 'all' || ONLY === 'switch') {
+      results.switch = [];
+      for (const n of SIZES) {
+        const r = await switchCost(browser, `${server.url}/viewer/?data=/data/${n}/`, { steps: n >= 1000000 ? 4 : 20, timeout: 600000 });
+        results.switch.push({ points: n, ...r });
+        console.log(
+          `${String(n).padStart(8)}  switch: one frame ${r.frameMs.toFixed(0)} ms, pan ${r.panMsPerFrame.toFixed(1)} ms/frame; ` +
+            r.switches
+              .map(
+                (w) =>
+                  `to ${w.to}: event ${w.eventMs.toFixed(1)} ms, ${w.totalMs.toFixed(0)} ms in ${w.frames} frames ` +
+                  `(${(w.totalMs / r.frameMs).toFixed(2)} frames' worth)`,
+              )
+              .join('; '),
+        );
+      }
+    }
     const n = Math.max(...SIZES);
-    if (ONLY !== 'frames') results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
+    if (ONLY === 'all' || ONLY === 'search') results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
     if (results.search) console.log(`search at ${n} names:`, results.search);
     console.log('bundle (gzip):', results.bundle.files.map((f) => `${f.file} ${f.gzip} B`).join(', '), `total ${results.bundle.gzip_total} B`);
     console.log('renderer:', results.runs[0]?.renderer);

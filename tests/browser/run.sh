@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds what the browser tests need and runs them in headless Chromium (SwiftShader WebGL2):
 #   1. the viewer bundle (trunk build of web/index.html, wasm-release profile, wasm-opt from npm),
-#   2. the films demo map, built by `starmap build` from builder/demo/films,
+#   2. the films demo map, built by `starmap build` from builder/demo/films, with two layouts
+#      (umap, tsne),
 #   3. small hostile and broken maps (synth_map with a hostile title, a truncated points.bin,
-#      a manifest of another format version),
+#      a manifest of another format version) and a synthetic map of one layout,
 # then serves them on 127.0.0.1 and runs tests/browser/*.test.mjs with node's test runner.
 # Exits non-zero on any failure. Needs: cargo, trunk, wasm-bindgen-cli, node/npm, chromium
 # (.ci/install-tools.sh installs them).
@@ -33,25 +34,26 @@ else
   cargo build --release --locked -p starmap-builder -p starmap-tests
   BIN=$TARGET/release
 fi
-rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version}
+rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version,single}
 mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
 "$BIN/starmap" build \
   --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
   --metadata builder/demo/films/films.csv.gz --id-col imdb_id --label-col title --title "Films × cast" \
-  --out "$OUT/films" --data-only
+  --layout umap --layout tsne --out "$OUT/films" --data-only
 cp web/dist/* "$OUT/site/"
 cp "$OUT"/films/* "$OUT/site/"
 # The published site: `starmap demo` writes the films map with the viewer bundle embedded in the
 # binary (web/release), as users get it (tests/browser/site.test.mjs).
 "$BIN/starmap" demo --out "$OUT/films-site" --no-serve --quiet
 "$BIN/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
+"$BIN/synth_map" --points 2000 --seed 3 --layouts 1 --out "$OUT/single"
 # A truncated upload: points.bin cut short, the manifest as written.
 cp "$OUT"/films/* "$OUT/truncated/"
 head -c 5000 "$OUT/films/points.bin" > "$OUT/truncated/points.bin"
 # A map from a future format version.
 cp "$OUT"/films/* "$OUT/version/"
-sed -i 's/"format_version": 1/"format_version": 2/' "$OUT/version/manifest.json"
-grep -q '"format_version": 2' "$OUT/version/manifest.json"
+sed -i 's/"format_version": 2/"format_version": 3/' "$OUT/version/manifest.json"
+grep -q '"format_version": 3' "$OUT/version/manifest.json"
 
 step "browser tests (headless Chromium)"
 node --test --test-concurrency=1 tests/browser/

@@ -432,7 +432,7 @@ describe('viewer on bad or hostile data', () => {
 
   it('names both versions for a map of another format version', async () => {
     const page = await open(browser, `${base}/?data=/data/version/manifest.json`, { waitFor: 'error' });
-    assert.match(await text(page, '#error'), /version 2.*version 1/);
+    assert.match(await text(page, '#error'), /version 3.*version 2/);
     await page.close();
   });
 

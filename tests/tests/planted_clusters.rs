@@ -1,7 +1,7 @@
 //! End to end on planted clusters: interactions written to disk, built by the stage library
 //! (typed parameters → checked → run → written, the path `starmap build` takes), the map read
-//! back with the format crate, and the 2D layout judged by 10-NN cluster agreement against the
-//! planted truth.
+//! back with the format crate's one decoder, and every 2D layout judged by 10-NN cluster
+//! agreement against the planted truth.
 
 use std::path::Path;
 
@@ -9,15 +9,12 @@ use starmap_core::input::FileSystem;
 use starmap_core::knn::knn;
 use starmap_core::pipeline;
 use starmap_core::progress::NoProgress;
-use starmap_core::Projection;
 use starmap_core::{BuildParams, InputParams, Params};
-use starmap_format::{
-    decode_categorical, decode_positions, decode_text, dequantize, FileReader, Manifest, SectionKind, FILE_LABELS,
-    FILE_METADATA, FILE_POINTS,
-};
+use starmap_format::read::{parse_manifest, Column, Map};
+use starmap_format::{ReadError, FILE_MANIFEST};
 use starmap_tests::planted::{generate, PlantedConfig};
 
-fn build(dir: &Path, tune: impl FnOnce(&mut BuildParams)) -> Manifest {
+fn build(dir: &Path, tune: impl FnOnce(&mut BuildParams)) -> Map {
     let p = generate(&PlantedConfig { clusters: 12, ..PlantedConfig::sized(2400, 60_000, 11) });
     let inter = dir.join("planted.csv.gz");
     let meta = dir.join("clusters.csv");
@@ -28,22 +25,19 @@ fn build(dir: &Path, tune: impl FnOnce(&mut BuildParams)) -> Manifest {
     let mut params = BuildParams::new(input);
     tune(&mut params);
     let built = pipeline::run(&params.validate().unwrap(), &FileSystem, &NoProgress).unwrap();
-    pipeline::write(&built, &dir.join("map"), &[], None).unwrap().manifest
+    let out = dir.join("map");
+    pipeline::write(&built, &out, &[], None).unwrap();
+    let manifest = parse_manifest(&std::fs::read(out.join(FILE_MANIFEST)).unwrap()).unwrap();
+    Map::decode(manifest, |name| Ok::<_, ReadError>(std::fs::read(out.join(name)).unwrap())).unwrap()
 }
 
-/// Share of each entity's 10 nearest 2D neighbours in its own cluster, and the chance level.
-fn cluster_agreement(dir: &Path, m: &Manifest) -> (f64, f64) {
-    let n = m.entity_count as usize;
-    let points = std::fs::read(dir.join("map").join(FILE_POINTS)).unwrap();
-    let points = FileReader::parse(&points, FILE_POINTS).unwrap();
-    let q = decode_positions(points.find(SectionKind::Positions, None).unwrap().bytes, n).unwrap();
-    let b = m.bounds;
-    let xy: Vec<f32> =
-        q.chunks(2).flat_map(|p| [dequantize(p[0], b.min_x, b.max_x), dequantize(p[1], b.min_y, b.max_y)]).collect();
-    let col = m.column_index("cluster").expect("cluster column") as u32;
-    let meta = std::fs::read(dir.join("map").join(FILE_METADATA)).unwrap();
-    let meta = FileReader::parse(&meta, FILE_METADATA).unwrap();
-    let cluster = decode_categorical(meta.find(SectionKind::Categorical, Some(col)).unwrap().bytes, n).unwrap();
+/// Share of each entity's 10 nearest neighbours in layout `l` in its own cluster, and the
+/// chance level.
+fn cluster_agreement(map: &Map, l: usize) -> (f64, f64) {
+    let n = map.len();
+    let xy: Vec<f32> = (0..n).flat_map(|i| map.position(l, i).map(|v| v as f32)).collect();
+    let col = map.manifest.column_index("cluster").expect("cluster column");
+    let Column::Categorical(cluster) = &map.columns[col] else { panic!("cluster is not categorical") };
     let nn = knn(&xy, 2, 10, &NoProgress);
     let same: usize = (0..n)
         .map(|i| nn.indices_of(i).iter().filter(|&&j| cluster.codes[j as usize] == cluster.codes[i]).count())
@@ -57,40 +51,46 @@ fn cluster_agreement(dir: &Path, m: &Manifest) -> (f64, f64) {
 }
 
 #[test]
-fn clusters_survive_into_2d_with_umap() {
+fn clusters_survive_into_2d_in_every_layout() {
     let dir = tempfile::tempdir().unwrap();
-    let m = build(dir.path(), |_| {});
-    assert!(m.entity_count > 2000, "{}", m.entity_count);
-    let (agree, chance) = cluster_agreement(dir.path(), &m);
-    eprintln!("UMAP: 10-NN cluster agreement {agree:.3} (chance {chance:.3})");
-    assert!(agree > 0.7 && agree > 6.0 * chance, "UMAP 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
-    assert!(m.build.quality.knn_recall_at_10 > 10.0 * m.build.quality.knn_recall_at_10_random);
-}
-
-#[test]
-fn clusters_survive_into_2d_with_tsne() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = build(dir.path(), |p| {
-        p.projection = Projection::Tsne;
-        p.tsne.perplexity = 20.0;
+    let map = build(dir.path(), |p| {
+        p.layouts = ["umap", "tsne:perplexity=20"].iter().map(|s| s.parse().unwrap()).collect();
+        p.quality_label = Some("cluster".into());
     });
-    let (agree, chance) = cluster_agreement(dir.path(), &m);
-    eprintln!("t-SNE: 10-NN cluster agreement {agree:.3} (chance {chance:.3})");
-    assert!(agree > 0.7 && agree > 6.0 * chance, "t-SNE 10-NN cluster agreement {agree:.3}, chance {chance:.3}");
+    let m = &map.manifest;
+    assert!(m.entity_count > 2000, "{}", m.entity_count);
+    assert_eq!(m.layouts.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["umap", "tsne_perplexity20"]);
+    for (l, layout) in m.layouts.iter().enumerate() {
+        let (agree, chance) = cluster_agreement(&map, l);
+        eprintln!("{}: 10-NN cluster agreement {agree:.3} (chance {chance:.3})", layout.name);
+        assert!(agree > 0.7 && agree > 6.0 * chance, "{}: agreement {agree:.3}, chance {chance:.3}", layout.name);
+        let q = &layout.quality;
+        assert!(q.knn_recall_at_10 > 10.0 * q.knn_recall_at_10_random, "{}: {q:?}", layout.name);
+        assert!(q.trustworthiness > 0.8 && q.sample_size == 1000, "{}: {q:?}", layout.name);
+        // The builder's label agreement (majority of the 10 nearest) follows the share above.
+        assert!(q.label_agreement.is_some_and(|a| a > 0.8), "{}: {q:?}", layout.name);
+    }
+    assert_eq!(m.build.quality_label.as_deref(), Some("cluster"));
+    // The two layouts keep different neighbours, but not entirely different ones.
+    let change = &map.layouts.change[0];
+    let mean = change.iter().map(|&c| f64::from(c)).sum::<f64>() / change.len() as f64;
+    assert!(mean > 0.5 && mean < 9.5, "mean neighbourhood change {mean}");
 }
 
 #[test]
-fn ids_and_labels_round_trip_through_the_map() {
+fn the_default_layouts_are_structure_then_neighbors() {
     let dir = tempfile::tempdir().unwrap();
-    let m = build(dir.path(), |p| {
+    let map = build(dir.path(), |p| {
         p.mde.dim = 3;
         p.umap.neighbors = 10;
     });
-    let labels = std::fs::read(dir.path().join("map").join(FILE_LABELS)).unwrap();
-    let labels = FileReader::parse(&labels, FILE_LABELS).unwrap();
-    let ids = decode_text(labels.find(SectionKind::Ids, None).unwrap().bytes, m.entity_count as usize).unwrap();
-    assert!(ids.iter().all(|id| id.starts_with('e')));
+    let m = &map.manifest;
+    let layouts: Vec<(&str, &str)> = m.layouts.iter().map(|l| (l.name.as_str(), l.spec.as_str())).collect();
+    assert_eq!(layouts, [("structure", "tsne:exaggeration=1.5"), ("neighbors", "tsne")]);
+    assert!(map.labels.ids.iter().all(|id| id.starts_with('e')));
     assert_eq!(m.id_column, "entity");
     assert_eq!(m.build.params["dim"].to_string(), "3");
+    assert!(!m.build.params.contains_key("layout"), "the default set is not recorded as given");
     assert_eq!(BuildParams::from_manifest(&m.build.params).unwrap().umap.neighbors, 10);
+    assert_eq!(m.layouts[0].quality.label_agreement, None, "no --quality-label");
 }

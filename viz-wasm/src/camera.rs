@@ -22,6 +22,25 @@ pub struct View {
     pub zoom: f64,
 }
 
+impl View {
+    /// The view a share `e` (0..1) of the way from `a` to `b`: the centre moves evenly, the
+    /// zoom geometrically (equal steps look equal).
+    pub fn lerp(a: View, b: View, e: f64) -> View {
+        let zoom = if a.zoom > 0.0 && b.zoom > 0.0 { a.zoom * (b.zoom / a.zoom).powf(e) } else { b.zoom };
+        View {
+            center: [a.center[0] + (b.center[0] - a.center[0]) * e, a.center[1] + (b.center[1] - a.center[1]) * e],
+            zoom,
+        }
+    }
+}
+
+/// Ease in and out (smoothstep) of progress `x` in 0..1: starts and stops gently, and
+/// `ease(1 − x) = 1 − ease(x)`, so an animation can turn back from where it is.
+pub fn ease(x: f64) -> f64 {
+    let x = if x.is_nan() { 1.0 } else { x.clamp(0.0, 1.0) };
+    x * x * (3.0 - 2.0 * x)
+}
+
 /// The camera over a canvas of a given size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Camera {
@@ -71,6 +90,16 @@ impl Camera {
             ],
             zoom,
         }
+    }
+
+    /// The data's bounding box (the shown layout's).
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+
+    /// Sets the data's bounding box (another layout is shown), keeping the view.
+    pub fn set_bounds(&mut self, bounds: Bounds) {
+        self.bounds = bounds;
     }
 
     /// Sets the CSS pixels covered by panels (left, top, right, bottom); negative values count as 0
@@ -148,20 +177,11 @@ impl Camera {
         }
     }
 
-    /// The transform from normalised quantised positions (`q / 65535` in `[0, 1]`, as the GPU
-    /// reads the u16 attribute) to clip space: `clip = q * scale + offset`.
-    pub fn clip_from_unit(&self) -> ([f32; 2], [f32; 2]) {
-        let b = &self.bounds;
-        let sx = 2.0 * self.view.zoom / self.width_px;
-        let sy = 2.0 * self.view.zoom / self.height_px;
-        let ext = [(b.max_x - b.min_x) as f64, (b.max_y - b.min_y) as f64];
-        (
-            [(ext[0] * sx) as f32, (ext[1] * sy) as f32],
-            [
-                ((b.min_x as f64 - self.view.center[0]) * sx) as f32,
-                ((b.min_y as f64 - self.view.center[1]) * sy) as f32,
-            ],
-        )
+    /// The transform from world units to clip space, per axis: `clip = world · scale + offset`,
+    /// with the offset given as the view centre it subtracts (`offset = −centre · scale`), so a
+    /// caller folding it into another map can subtract before scaling and keep precision.
+    pub fn clip_from_world(&self) -> ([f64; 2], [f64; 2]) {
+        ([2.0 * self.view.zoom / self.width_px, 2.0 * self.view.zoom / self.height_px], self.view.center)
     }
 }
 
@@ -204,14 +224,18 @@ impl Flight {
         Self { from, to, u1, r0, rho, w0, s_total, duration_ms }
     }
 
+    /// Where the flight ends.
+    pub fn target(&self) -> View {
+        self.to
+    }
+
     /// The view at time `t_ms` after the start; the target view once the flight is over.
     pub fn at(&self, t_ms: f64) -> View {
         if t_ms.is_nan() || t_ms >= self.duration_ms {
             return self.to;
         }
-        let x = (t_ms / self.duration_ms).clamp(0.0, 1.0);
         // Ease in and out so the flight neither jerks off nor stops abruptly.
-        let e = x * x * (3.0 - 2.0 * x);
+        let e = ease(t_ms / self.duration_ms);
         let s = e * self.s_total;
         let (from, to, rho, w0) = (self.from, self.to, self.rho, self.w0);
         if self.u1 < 1e-9 * w0 {
@@ -303,14 +327,29 @@ mod tests {
     fn clip_transform_matches_screen_transform() {
         let mut cam = Camera::new(bounds(), 800.0, 600.0);
         cam.zoom_at(5.0, [200.0, 300.0]);
-        let (scale, offset) = cam.clip_from_unit();
-        for q in [[0.0f64, 0.0], [0.25, 0.75], [1.0, 1.0]] {
-            let world = [-10.0 + 20.0 * q[0], -5.0 + 10.0 * q[1]];
+        let (scale, centre) = cam.clip_from_world();
+        for world in [[-10.0, -5.0], [-5.0, 2.5], [10.0, 5.0]] {
             let s = cam.screen_from_world(world);
-            let clip = [q[0] as f32 * scale[0] + offset[0], q[1] as f32 * scale[1] + offset[1]];
+            let clip = [(world[0] - centre[0]) * scale[0], (world[1] - centre[1]) * scale[1]];
             let expect = [s[0] / 400.0 - 1.0, 1.0 - s[1] / 300.0];
-            assert!((clip[0] as f64 - expect[0]).abs() < 1e-4 && (clip[1] as f64 - expect[1]).abs() < 1e-4);
+            assert!((clip[0] - expect[0]).abs() < 1e-9 && (clip[1] - expect[1]).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn views_mix_evenly_and_zoom_geometrically() {
+        let a = View { center: [0.0, 0.0], zoom: 10.0 };
+        let b = View { center: [4.0, -2.0], zoom: 40.0 };
+        assert_eq!((View::lerp(a, b, 0.0), View::lerp(a, b, 1.0)), (a, b));
+        let mid = View::lerp(a, b, 0.5);
+        assert!(close(mid.center, [2.0, -1.0]) && (mid.zoom - 20.0).abs() < 1e-9, "{mid:?}");
+        assert!((ease(0.25) + ease(0.75) - 1.0).abs() < 1e-12, "symmetric");
+        assert_eq!((ease(-1.0), ease(2.0), ease(f64::NAN)), (0.0, 1.0, 1.0));
+        let mut cam = Camera::new(bounds(), 800.0, 600.0);
+        let other = Bounds { min_x: 0.0, min_y: 0.0, max_x: 100.0, max_y: 100.0 };
+        cam.set_bounds(other);
+        assert_eq!(cam.bounds(), other);
+        assert!(close(cam.fit_view().center, [50.0, 50.0]));
     }
 
     #[test]

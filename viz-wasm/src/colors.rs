@@ -46,6 +46,48 @@ pub fn viridis(t: f64) -> [u8; 3] {
     out
 }
 
+/// Inferno, a perceptually uniform colour map from black through red to yellow (polynomial fit
+/// of matplotlib's table).
+pub fn inferno(t: f64) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    let c0 = [0.000_218_940_4, 0.001_651_005, -0.019_480_9];
+    let c1 = [0.106_513_4, 0.563_956_4, 3.932_712];
+    let c2 = [11.602_49, -3.972_854, -15.942_39];
+    let c3 = [-41.703_99, 17.436_40, 44.354_15];
+    let c4 = [77.162_94, -33.402_36, -81.807_31];
+    let c5 = [-71.319_43, 32.626_06, 73.209_52];
+    let c6 = [25.131_13, -12.242_67, -23.070_33];
+    let mut out = [0u8; 3];
+    for k in 0..3 {
+        let v = c0[k] + t * (c1[k] + t * (c2[k] + t * (c3[k] + t * (c4[k] + t * (c5[k] + t * c6[k])))));
+        out[k] = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    }
+    out
+}
+
+/// The colour of a neighbourhood change of `changed` of 10 neighbours (compare mode): inferno
+/// from a dim violet (nothing changed: the point recedes) to bright yellow (all ten changed).
+pub fn change_color(changed: u8) -> [u8; 3] {
+    inferno(0.22 + 0.78 * f64::from(changed.min(10)) / 10.0)
+}
+
+/// Colours entities by how many of their 10 nearest 2D neighbours change between two layouts
+/// (0–10, the key is the count), with a ramp legend from "0 of 10" to "10 of 10 neighbours
+/// changed".
+pub fn change_coloring(change: &[u8]) -> Coloring {
+    let k = starmap_format::NEIGHBORHOOD_K as u8;
+    Coloring {
+        keys: change.iter().map(|&c| c.min(k)).collect(),
+        palette: palette_from((0..=k).map(|c| (c as usize, change_color(c)))),
+        legend: Legend::Ramp {
+            min: format!("0 of {k}"),
+            max: format!("{k} of {k} neighbours changed"),
+            log: false,
+            stops: (0..=k).map(change_color).collect(),
+        },
+    }
+}
+
 /// One legend line of a categorical colouring.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendEntry {
@@ -226,6 +268,25 @@ mod tests {
         for i in 0..20 {
             assert!(lum(viridis(i as f64 / 20.0)) < lum(viridis((i + 1) as f64 / 20.0)));
         }
+    }
+
+    #[test]
+    fn change_colours_brighten_with_the_change() {
+        let lum = |c: [u8; 3]| 0.2126 * c[0] as f64 + 0.7152 * c[1] as f64 + 0.0722 * c[2] as f64;
+        let black = inferno(0.0);
+        assert!(black.iter().all(|&v| v < 10), "{black:?}");
+        let top = inferno(1.0);
+        assert!(top[0] > 240 && top[1] > 240 && top[2] > 140 && top[2] < 190, "{top:?}");
+        for c in 0..10 {
+            assert!(lum(change_color(c)) < lum(change_color(c + 1)), "{c}");
+        }
+        assert!(lum(change_color(0)) > 15.0, "stable points stay visible on the dark map");
+        let col = change_coloring(&[0, 3, 10, 12]);
+        assert_eq!(col.keys, vec![0, 3, 10, 10]);
+        assert_eq!(col.palette[3][..3], change_color(3));
+        let Legend::Ramp { min, max, stops, .. } = &col.legend else { panic!("{:?}", col.legend) };
+        assert_eq!((min.as_str(), max.as_str()), ("0 of 10", "10 of 10 neighbours changed"));
+        assert_eq!(stops.len(), 11);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The map as the viewer prepares it for drawing. Decoding and every check of the fetched files
-//! live in `starmap_format::read`, the one decoder; this adds what only a viewer needs (draw
-//! order, point sizes) and the one error a file reader cannot have: a failed download.
+//! live in `starmap_format::read`, the one decoder; this adds what only a viewer needs (the draw
+//! order, positions in it) and the one error a file reader cannot have: a failed download.
 
-use starmap_format::{Manifest, Points, ReadError, QUANT_MAX};
+use starmap_format::{Points, ReadError, QUANT_MAX};
 
 /// Why a map could not be loaded, phrased for the person looking at the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,23 +35,17 @@ impl From<ReadError> for LoadError {
     }
 }
 
-/// Draw order: most popular first, so popular points lie beneath rare ones.
+/// Draw order: most popular first (largest size key, which grows with popularity), so popular
+/// points lie beneath rare ones. Known from `points.bin` alone, before the exact popularity.
 pub fn draw_order(points: &Points) -> Vec<u32> {
     let mut order: Vec<u32> = (0..points.len() as u32).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(points.popularity[i as usize]), i));
+    order.sort_by_key(|&i| (std::cmp::Reverse(points.sizes[i as usize]), i));
     order
 }
 
-/// Size key per entity, 0..=255: popularity on a log scale between the map's extremes.
-pub fn size_keys(points: &Points, m: &Manifest) -> Vec<u8> {
-    let lo = (m.popularity_range[0].max(1) as f64).ln();
-    let hi = (m.popularity_range[1].max(1) as f64).ln();
-    let span = (hi - lo).max(1e-9);
-    points
-        .popularity
-        .iter()
-        .map(|&p| (((p.max(1) as f64).ln() - lo) / span * 255.0).round().clamp(0.0, 255.0) as u8)
-        .collect()
+/// Quantised positions `xy` (`x, y` per entity) rearranged into draw order, as the GPU takes them.
+pub fn in_draw_order(xy: &[u16], order: &[u32]) -> Vec<u16> {
+    order.iter().flat_map(|&e| [xy[2 * e as usize], xy[2 * e as usize + 1]]).collect()
 }
 
 /// Dequantises one coordinate exactly as the vertex shader does (`q / 65535` scaled into the
@@ -71,9 +65,11 @@ mod tests {
         let e = sample();
         let bytes = &e.files.iter().find(|(n, _)| n == FILE_POINTS).unwrap().1;
         let p = Points::decode(&e.manifest, bytes).unwrap();
-        assert_eq!(draw_order(&p), vec![3, 0, 2, 1]);
-        let sizes = size_keys(&p, &e.manifest);
-        assert_eq!((sizes[1], sizes[3]), (0, 255));
+        let order = draw_order(&p);
+        assert_eq!(order, vec![3, 0, 2, 1]);
+        assert_eq!((p.sizes[1], p.sizes[3]), (0, 255));
+        let xy = in_draw_order(&p.xy, &order);
+        assert_eq!(&xy[..2], &p.xy[6..8], "the most popular entity's position comes first");
     }
 
     #[test]

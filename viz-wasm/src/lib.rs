@@ -18,6 +18,7 @@ pub mod colors;
 pub mod data;
 pub mod filter;
 pub mod fmtval;
+pub mod layouts;
 pub mod queue;
 pub mod render;
 pub mod spatial;

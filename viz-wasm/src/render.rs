@@ -1,9 +1,16 @@
 //! The painter: one program, one vertex array, and every point in one draw call per frame.
 //!
-//! Per point the GPU holds two buffers: the quantised position (two u16, 4 bytes, uploaded once)
-//! and an attribute quadruple (colour key, size key, state flags, spare: 4 bytes, re-uploaded
-//! when colouring, filters or the selection change). Colours come from a 256 × 1 palette
-//! texture. Points are stored in draw order (most popular first, so rare points lie on top).
+//! Per point the GPU holds the quantised position in every layout (two u16, 4 bytes a layout,
+//! all layouts in one buffer, each uploaded once when it arrives) and an attribute quadruple
+//! (colour key, size key, state flags, spare: 4 bytes, re-uploaded when colouring, filters or
+//! the selection change). Colours come from a 256 × 1 palette texture. Points are stored in draw
+//! order (most popular first, so rare points lie on top).
+//!
+//! The position attribute points at the shown layout's part of the buffer. During a layout
+//! switch a second attribute points at the part of the layout being left, and the vertex shader
+//! mixes the two by the eased progress (a uniform): switching moves two attribute pointers and
+//! uploads nothing. Each layout's map to clip space (its alignment to the first layout and the
+//! camera, folded together) is a 2 × 2 matrix and an offset.
 //!
 //! [`DrawMode::Instanced`] draws a 4-vertex quad per instance; [`DrawMode::Points`] draws the
 //! same buffers as `gl.POINTS` with divisor 0. Software rasterisers pay ~23 µs per instance but
@@ -42,13 +49,27 @@ pub fn is_software_renderer(renderer: &str) -> bool {
     ["swiftshader", "llvmpipe", "softpipe", "software", "basic render driver", "lavapipe"].iter().any(|s| r.contains(s))
 }
 
+/// How one layout's positions reach clip space: `clip = matrix · unit + offset`, where `unit`
+/// is the quantised position read as 0..1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    /// The layout (its part of the position buffer).
+    pub layout: usize,
+    /// 2 × 2, column-major (as GLSL reads a `mat2`).
+    pub matrix: [f32; 4],
+    /// The offset.
+    pub offset: [f32; 2],
+}
+
 /// Per-frame inputs of [`Painter::paint`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FrameParams {
-    /// `clip = unit * scale + offset`, from [`crate::camera::Camera::clip_from_unit`].
-    pub scale: [f32; 2],
-    /// See `scale`.
-    pub offset: [f32; 2],
+    /// The layout being left during a switch (unused when `mix` is 1).
+    pub from: Placement,
+    /// The layout shown.
+    pub to: Placement,
+    /// Where the points are between `from` (0) and `to` (1); 1 when no switch runs.
+    pub mix: f32,
     /// Drawing buffer size in device pixels.
     pub viewport: [i32; 2],
     /// Diameter range in device pixels (least, most popular).
@@ -84,8 +105,11 @@ pub struct Painter<G: HasContext> {
     positions: G::Buffer,
     attrs: G::Buffer,
     palette: G::Texture,
-    u_scale: Option<G::UniformLocation>,
-    u_offset: Option<G::UniformLocation>,
+    u_to: Option<G::UniformLocation>,
+    u_to_offset: Option<G::UniformLocation>,
+    u_from: Option<G::UniformLocation>,
+    u_from_offset: Option<G::UniformLocation>,
+    u_mix: Option<G::UniformLocation>,
     u_viewport: Option<G::UniformLocation>,
     u_size_range: Option<G::UniformLocation>,
     u_point_mode: Option<G::UniformLocation>,
@@ -96,7 +120,14 @@ pub struct Painter<G: HasContext> {
     max_point: f32,
     count: usize,
     mode: DrawMode,
+    /// The layouts the position attributes point at: shown, and the one left during a switch.
+    bound: (usize, Option<usize>),
 }
+
+/// Attribute locations (the shader declares the same).
+const LOC_UNIT: u32 = 0;
+const LOC_ATTR: u32 = 1;
+const LOC_FROM: u32 = 2;
 
 unsafe fn compile<G: HasContext>(gl: &G, kind: u32, src: &str) -> Result<G::Shader, String> {
     let shader = gl.create_shader(kind)?;
@@ -148,8 +179,11 @@ impl<G: HasContext> Painter<G> {
         let mut range = [1.0f32, 1.0];
         gl.get_parameter_f32_slice(glow::ALIASED_POINT_SIZE_RANGE, &mut range);
         let painter = Self {
-            u_scale: loc("u_scale"),
-            u_offset: loc("u_offset"),
+            u_to: loc("u_to"),
+            u_to_offset: loc("u_to_offset"),
+            u_from: loc("u_from"),
+            u_from_offset: loc("u_from_offset"),
+            u_mix: loc("u_mix"),
             u_viewport: loc("u_viewport"),
             u_size_range: loc("u_size_range"),
             u_point_mode: loc("u_point_mode"),
@@ -165,6 +199,7 @@ impl<G: HasContext> Painter<G> {
             max_point: range[1].max(1.0),
             count: 0,
             mode,
+            bound: (0, None),
         };
         painter.set_mode(gl, mode);
         Ok(painter)
@@ -180,7 +215,8 @@ impl<G: HasContext> Painter<G> {
         self.count
     }
 
-    /// Switches between instanced quads and plain points; the buffers stay as they are.
+    /// Sets up the vertex array for `mode`: divisors, and the position attributes pointing at
+    /// the layouts in `self.bound`. The buffers stay as they are.
     ///
     /// # Safety
     /// `gl` must be the context the painter was made with.
@@ -190,15 +226,28 @@ impl<G: HasContext> Painter<G> {
             DrawMode::Points => 0,
         };
         gl.bind_vertex_array(Some(self.vao));
-        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
-        gl.enable_vertex_attrib_array(0);
-        gl.vertex_attrib_pointer_f32(0, 2, glow::UNSIGNED_SHORT, true, 4, 0);
-        gl.vertex_attrib_divisor(0, divisor);
         gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.attrs));
-        gl.enable_vertex_attrib_array(1);
-        gl.vertex_attrib_pointer_i32(1, 4, glow::UNSIGNED_BYTE, 4, 0);
-        gl.vertex_attrib_divisor(1, divisor);
+        gl.enable_vertex_attrib_array(LOC_ATTR);
+        gl.vertex_attrib_pointer_i32(LOC_ATTR, 4, glow::UNSIGNED_BYTE, 4, 0);
+        for loc in [LOC_UNIT, LOC_ATTR, LOC_FROM] {
+            gl.vertex_attrib_divisor(loc, divisor);
+        }
+        self.point_positions(gl);
         gl.bind_vertex_array(None);
+    }
+
+    /// Points the position attributes at the layouts in `self.bound` (vertex array bound).
+    unsafe fn point_positions(&self, gl: &G) {
+        let layout_bytes = (self.count * 4) as i32;
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
+        gl.enable_vertex_attrib_array(LOC_UNIT);
+        gl.vertex_attrib_pointer_f32(LOC_UNIT, 2, glow::UNSIGNED_SHORT, true, 4, self.bound.0 as i32 * layout_bytes);
+        // With no switch the second attribute reads the shown layout again (the shader ignores
+        // it): the same vertex layout for every frame, so a software renderer compiles its
+        // pipeline once, not again at the first switch (a second at a million points).
+        let from = self.bound.1.unwrap_or(self.bound.0);
+        gl.enable_vertex_attrib_array(LOC_FROM);
+        gl.vertex_attrib_pointer_f32(LOC_FROM, 2, glow::UNSIGNED_SHORT, true, 4, from as i32 * layout_bytes);
     }
 
     /// Changes the draw mode.
@@ -210,15 +259,29 @@ impl<G: HasContext> Painter<G> {
         self.set_mode(gl, mode);
     }
 
-    /// Uploads the quantised positions (`x, y` per point, in draw order). Done once per map.
+    /// Makes room for `layouts` layouts of `n` points each (uploaded by
+    /// [`Painter::upload_layout`] as they arrive). Done once per map.
     ///
     /// # Safety
     /// `gl` must be the context the painter was made with.
-    pub unsafe fn upload_positions(&mut self, gl: &G, xy: &[u16]) {
+    pub unsafe fn allocate_positions(&mut self, gl: &G, n: usize, layouts: usize) {
+        gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
+        gl.buffer_data_size(glow::ARRAY_BUFFER, (n * 4 * layouts.max(1)) as i32, glow::STATIC_DRAW);
+        self.count = n;
+        self.bound = (0, None);
+        self.set_mode(gl, self.mode);
+    }
+
+    /// Uploads layout `l`'s quantised positions (`x, y` per point, in draw order) into its part
+    /// of the position buffer. Done once per layout.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with, after
+    /// [`Painter::allocate_positions`] made room for layout `l`.
+    pub unsafe fn upload_layout(&self, gl: &G, l: usize, xy: &[u16]) {
         let bytes: Vec<u8> = xy.iter().flat_map(|v| v.to_le_bytes()).collect();
         gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.positions));
-        gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, &bytes, glow::STATIC_DRAW);
-        self.count = xy.len() / 2;
+        gl.buffer_sub_data_u8_slice(glow::ARRAY_BUFFER, (l * self.count * 4) as i32, &bytes);
     }
 
     /// Uploads the 4-byte attributes of every point (in draw order).
@@ -263,11 +326,12 @@ impl<G: HasContext> Painter<G> {
         );
     }
 
-    /// Clears and draws every point: one draw call.
+    /// Clears and draws every point: one draw call. During a switch (`mix` < 1) the position
+    /// attributes point at both layouts; otherwise at the shown one only.
     ///
     /// # Safety
     /// `gl` must be the context the painter was made with.
-    pub unsafe fn paint(&self, gl: &G, f: &FrameParams) {
+    pub unsafe fn paint(&mut self, gl: &G, f: &FrameParams) {
         gl.viewport(0, 0, f.viewport[0], f.viewport[1]);
         gl.clear_color(f.clear[0], f.clear[1], f.clear[2], 1.0);
         gl.clear(glow::COLOR_BUFFER_BIT);
@@ -278,9 +342,19 @@ impl<G: HasContext> Painter<G> {
         gl.enable(glow::BLEND);
         // Premultiplied alpha ("over").
         gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
+        let bound = (f.to.layout, (f.mix < 1.0).then_some(f.from.layout));
+        if bound != self.bound {
+            self.bound = bound;
+            gl.bind_vertex_array(Some(self.vao));
+            self.point_positions(gl);
+            gl.bind_vertex_array(None);
+        }
         gl.use_program(Some(self.program));
-        gl.uniform_2_f32(self.u_scale.as_ref(), f.scale[0], f.scale[1]);
-        gl.uniform_2_f32(self.u_offset.as_ref(), f.offset[0], f.offset[1]);
+        gl.uniform_matrix_2_f32_slice(self.u_to.as_ref(), false, &f.to.matrix);
+        gl.uniform_2_f32(self.u_to_offset.as_ref(), f.to.offset[0], f.to.offset[1]);
+        gl.uniform_matrix_2_f32_slice(self.u_from.as_ref(), false, &f.from.matrix);
+        gl.uniform_2_f32(self.u_from_offset.as_ref(), f.from.offset[0], f.from.offset[1]);
+        gl.uniform_1_f32(self.u_mix.as_ref(), f.mix);
         gl.uniform_2_f32(self.u_viewport.as_ref(), f.viewport[0] as f32, f.viewport[1] as f32);
         gl.uniform_2_f32(self.u_size_range.as_ref(), f.size_range[0], f.size_range[1]);
         gl.uniform_1_f32(self.u_point_mode.as_ref(), if self.mode == DrawMode::Points { 1.0 } else { 0.0 });
@@ -341,11 +415,24 @@ mod tests {
 
     #[test]
     fn shaders_declare_what_the_painter_binds() {
-        for name in ["u_scale", "u_offset", "u_viewport", "u_size_range", "u_point_mode", "u_alpha", "u_highlight"] {
-            assert!(VERTEX_SHADER.contains(name), "{name}");
+        for name in [
+            "u_to",
+            "u_to_offset",
+            "u_from",
+            "u_from_offset",
+            "u_mix",
+            "u_viewport",
+            "u_size_range",
+            "u_point_mode",
+            "u_alpha",
+            "u_highlight",
+        ] {
+            let declared = |l: &str| l.trim_start().starts_with("uniform ") && l.contains(&format!(" {name};"));
+            assert!(VERTEX_SHADER.lines().any(declared), "{name}");
         }
-        assert!(VERTEX_SHADER.contains("layout(location = 0) in vec2 a_unit"));
-        assert!(VERTEX_SHADER.contains("layout(location = 1) in uvec4 a_attr"));
+        assert!(VERTEX_SHADER.contains(&format!("layout(location = {LOC_UNIT}) in vec2 a_unit")));
+        assert!(VERTEX_SHADER.contains(&format!("layout(location = {LOC_ATTR}) in uvec4 a_attr")));
+        assert!(VERTEX_SHADER.contains(&format!("layout(location = {LOC_FROM}) in vec2 a_from")));
         assert!(FRAGMENT_SHADER.contains("gl_PointCoord"));
         let has_version = |src: &str| src.lines().any(|l| l.trim_start().starts_with("#version"));
         assert!(!has_version(VERTEX_SHADER) && !has_version(FRAGMENT_SHADER), "prepended at runtime");

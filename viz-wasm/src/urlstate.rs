@@ -1,12 +1,13 @@
-//! What the URL hash remembers: the view, the selected entity, the search text, the colour-by
-//! column and the filters. Opening a link restores them; the browser's back and forward move
-//! between them.
+//! What the URL hash remembers: the view, the layout shown and the one compared with, the
+//! selected entity, the search text, the colour-by column and the filters. Opening a link
+//! restores them; the browser's back and forward move between them.
 //!
 //! ```text
-//! #v=0.41230,0.55810,3.2&s=tt0111161&q=star&c=genre&f=year:1950~1999;genre=Drama|Comedy|-
+//! #v=0.41230,0.55810,3.2&l=tsne&cmp=umap&s=tt0111161&q=star&c=genre&f=year:1950~1999;genre=Drama|-
 //! ```
-//! The view centre is in unit map coordinates (0..1 across the bounding box) and the zoom is
-//! relative to the fitted view, so a link shows the same place on any screen. Names and values
+//! The view centre is in unit map coordinates (0..1 across the shown layout's bounding box) and
+//! the zoom is relative to the fitted view, so a link shows the same place on any screen. The
+//! first layout is the default and is not written. Names and values
 //! are percent-encoded, leaving only letters, digits, `_` and `.` raw, so the separators
 //! `& = : ; | ~ , -` never occur inside them; `-` alone stands for "missing value".
 
@@ -24,6 +25,10 @@ pub enum FilterSpec {
 pub struct UrlState {
     /// Centre in unit map coordinates and zoom relative to the fitted view.
     pub view: Option<[f64; 3]>,
+    /// Name of the layout shown (`None`: the first).
+    pub layout: Option<String>,
+    /// Name of the layout compared with (compare mode).
+    pub compare: Option<String>,
     /// Id of the selected entity.
     pub selected: Option<String>,
     /// Search box text.
@@ -81,6 +86,12 @@ impl UrlState {
             let decimals = (z.max(1.0).log10().ceil() as usize + 4).min(9);
             parts.push(format!("v={u:.decimals$},{v:.decimals$},{}", num((z * 1000.0).round() / 1000.0)));
         }
+        if let Some(l) = &self.layout {
+            parts.push(format!("l={}", encode_component(l)));
+        }
+        if let Some(l) = &self.compare {
+            parts.push(format!("cmp={}", encode_component(l)));
+        }
         if let Some(s) = &self.selected {
             parts.push(format!("s={}", encode_component(s)));
         }
@@ -125,6 +136,8 @@ impl UrlState {
                         }
                     }
                 }
+                "l" if !value.is_empty() => st.layout = Some(decode_component(value)),
+                "cmp" if !value.is_empty() => st.compare = Some(decode_component(value)),
                 "s" if !value.is_empty() => st.selected = Some(decode_component(value)),
                 "q" => st.search = decode_component(value),
                 "c" if !value.is_empty() => st.color_by = Some(decode_component(value)),
@@ -162,6 +175,8 @@ mod tests {
     fn full_state_round_trips() {
         let st = UrlState {
             view: Some([0.25, 0.75, 3.5]),
+            layout: Some("t-SNE (30)".into()),
+            compare: Some("umap".into()),
             selected: Some("tt0111161".into()),
             search: "Amélie & co = 100%".into(),
             color_by: Some("genre".into()),
@@ -176,6 +191,17 @@ mod tests {
         assert!(!h.contains(' ') && !h.contains('é'), "{h}");
         assert_eq!(UrlState::parse(&h), st);
         assert_eq!(UrlState::parse(&format!("#{h}")), st);
+    }
+
+    #[test]
+    fn layouts_come_after_the_view() {
+        let st = UrlState {
+            view: Some([0.5, 0.5, 2.0]),
+            layout: Some("tsne".into()),
+            compare: Some("umap".into()),
+            ..Default::default()
+        };
+        assert_eq!(st.to_hash(), "v=0.50000,0.50000,2&l=tsne&cmp=umap");
     }
 
     #[test]
@@ -196,8 +222,9 @@ mod tests {
 
     #[test]
     fn malformed_parts_are_ignored() {
-        let st = UrlState::parse("v=1,2&v2=x&s=&c=&f=year:1~;:;genre=%ZZ|-&q=%E2%82%AC%");
+        let st = UrlState::parse("v=1,2&v2=x&s=&c=&l=&cmp=&f=year:1~;:;genre=%ZZ|-&q=%E2%82%AC%");
         assert_eq!(st.view, None);
+        assert_eq!((st.layout, st.compare), (None, None));
         assert_eq!(st.selected, None);
         assert_eq!(st.color_by, None);
         assert_eq!(st.search, "€%");

@@ -4,6 +4,7 @@
 //! works from a checkout.
 
 use starmap_core::input::InMemory;
+use starmap_core::layout::{default_set, LayoutSpec, Method};
 use starmap_core::{BuildParams, InputParams, Params, Result};
 
 use super::build::{execute, set_threads, Job};
@@ -15,12 +16,19 @@ const FILMS_PATH: &str = "builder/demo/films/films.csv.gz";
 const CAST: &[u8] = include_bytes!("../../demo/films/film_cast.csv.gz");
 const FILMS: &[u8] = include_bytes!("../../demo/films/films.csv.gz");
 
-/// The demo's build parameters: films by the actors they share, labelled by title.
+/// The demo's build parameters: films by the actors they share, labelled by title, in the
+/// default layouts and UMAP (the method's original, to compare against), each judged by how well
+/// films near each other share their first genre.
 fn params() -> BuildParams {
     let mut input = InputParams::new(CAST_PATH, "imdb_id", "actor");
     input.metadata = Some(FILMS_PATH.into());
     input.label_col = Some("title".into());
-    BuildParams::new(input)
+    let mut params = BuildParams::new(input);
+    params.quality_label = Some("genre".into());
+    let (mut layouts, _) = default_set(0);
+    layouts.push(LayoutSpec::new(Method::Umap));
+    params.layouts = layouts;
+    params
 }
 
 /// Runs `starmap demo`.
@@ -71,6 +79,8 @@ mod tests {
         // The demo's parameters are valid and record the repository paths of its data.
         let p = params().validate().unwrap();
         assert_eq!(p.input.interactions, std::path::Path::new(CAST_PATH));
+        let names: Vec<String> = p.layouts.iter().map(LayoutSpec::name).collect();
+        assert_eq!(names, ["structure", "neighbors", "umap"]);
         assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(FILMS_PATH).is_file());
     }
 }

@@ -34,11 +34,16 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         "{} entities, {} neighbours each; ids: the {} column; labels: {labels}",
         m.entity_count, m.neighbors_k, m.id_column
     );
-    let b = &m.bounds;
-    println!(
-        "bounds: x {:.3}..{:.3}, y {:.3}..{:.3}; popularity {}..{}",
-        b.min_x, b.max_x, b.min_y, b.max_y, m.popularity_range[0], m.popularity_range[1]
-    );
+    println!("popularity {}..{} contexts", m.popularity_range[0], m.popularity_range[1]);
+    println!("layouts (the first is drawn first):");
+    let width = m.layouts.iter().map(|l| l.name.chars().count()).max().unwrap_or(0);
+    for l in &m.layouts {
+        let b = &l.bounds;
+        println!(
+            "  {:<width$}  x {:.3}..{:.3}, y {:.3}..{:.3}  ({})",
+            l.name, b.min_x, b.max_x, b.min_y, b.max_y, l.spec
+        );
+    }
     println!("columns:");
     for c in &m.columns {
         let detail = match c.kind {
@@ -73,7 +78,12 @@ pub fn run(args: &InspectArgs) -> Result<()> {
     }
     println!("  {}", summary::timings(&bi.timings_secs, None));
     println!("  peak memory: {}", summary::human_bytes(bi.peak_memory_bytes));
-    println!("  {}", summary::quality(&bi.quality, u64::from(m.entity_count)));
+    for line in summary::layouts(m).lines() {
+        println!("  {line}");
+    }
+    if let Some(line) = summary::neighborhood_change(m, &map.layouts.change) {
+        println!("  {line}");
+    }
     match BuildParams::from_manifest(&bi.params) {
         Ok(params) => {
             let (starmap, on_path) = starmap_command();
@@ -105,6 +115,9 @@ fn plain<K: std::fmt::Display, V: std::fmt::Display>(items: impl Iterator<Item =
     items.map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The key of `build.params` recording the `--layout` specs, one text.
+const LAYOUT_KEY: &str = "layout";
+
 /// The flags that give `params`, then the title and description `m` holds, then `--out`.
 fn rebuild_flags(params: &BuildParams, m: &Manifest, out: &Path) -> String {
     // The inputs first, in the order the README lists them; the rest by name.
@@ -115,6 +128,11 @@ fn rebuild_flags(params: &BuildParams, m: &Manifest, out: &Path) -> String {
     keys.sort_by_key(|k| (FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()), k.as_str()));
     let mut words = Vec::new();
     for key in keys {
+        if key == LAYOUT_KEY {
+            // One flag a layout, as typed.
+            words.extend(params.layouts.iter().map(|l| format!("--layout {}", shell_quote(&l.to_string()))));
+            continue;
+        }
         match &recorded[key] {
             ParamValue::Bool(true) => words.push(format!("--{key}")),
             ParamValue::Bool(false) => {}
@@ -169,22 +187,26 @@ mod tests {
         input.label_col = Some("name".into());
         input.delimiter = Some(";".parse().unwrap());
         let mut params = BuildParams::new(input);
-        params.projection = starmap_core::Projection::Tsne;
+        params.layouts =
+            ["tsne", "umap:min-dist=0.1,name=close", "umap:neighbors=5"].iter().map(|s| s.parse().unwrap()).collect();
+        params.quality_label = Some("kind".into());
         params.umap.min_dist = 0.3;
         params.tsne.perplexity = 12.5;
         params.data_only = true;
         let m: Manifest = serde_json::from_value(serde_json::json!({
-            "format": "starmap", "format_version": 1, "title": "It's ours", "description": "",
-            "entity_count": 0, "bounds": {"min_x": 0, "min_y": 0, "max_x": 0, "max_y": 0},
-            "popularity_range": [0, 0], "neighbors_k": 0, "id_column": "artist", "label_column": null,
-            "columns": [], "files": [], "build": {"builder_version": "0", "seed": 0, "params": {}, "counts": {},
-            "timings_secs": {}, "quality": {"knn_recall_at_10": 0, "knn_recall_at_10_random": 0,
-            "trustworthiness": 0, "sample_size": 0}}
+            "format": "starmap", "format_version": 2, "title": "It's ours", "description": "",
+            "entity_count": 0, "layouts": [], "popularity_range": [0, 0], "neighbors_k": 0,
+            "id_column": "artist", "label_column": null, "columns": [], "files": [],
+            "build": {"builder_version": "0", "seed": 0, "params": {}, "counts": {}, "timings_secs": {}}
         }))
         .unwrap();
         let line = format!("starmap build {}", rebuild_flags(&params, &m, Path::new("out dir")));
         assert!(line.starts_with("starmap build --interactions 'my data/plays.csv' --entity-col artist"), "{line}");
         assert!(line.contains("--data-only") && line.contains("--title 'It'\\''s ours'"), "{line}");
+        assert!(
+            line.contains("--layout tsne --layout umap:min-dist=0.1,name=close --layout umap:neighbors=5 "),
+            "{line}"
+        );
         let Command::Build(args) = Cli::try_parse_from(shell_words(&line)).unwrap().command else { panic!("{line}") };
         assert_eq!(args.params(), params);
         assert_eq!((args.title.as_deref(), args.out.to_str()), (Some("It's ours"), Some("out dir")));

@@ -35,13 +35,13 @@ fn find(map: &Map, query: &str) -> Found {
         0 => {}
         _ => {
             // Most popular first, as the viewer's search ranks equal names.
-            named.sort_by_key(|&i| (std::cmp::Reverse(map.points.popularity[i]), i));
+            named.sort_by_key(|&i| (std::cmp::Reverse(map.labels.popularity[i]), i));
             let more = named.len() > CANDIDATES;
             named.truncate(CANDIDATES);
             return Found::Several(named, more);
         }
     }
-    let mut index = SearchIndex::new(map.len(), |i| labels.name(i), &map.points.popularity);
+    let mut index = SearchIndex::new(map.len(), |i| labels.name(i), &map.labels.popularity);
     let hits: Vec<usize> = index.search(query, CANDIDATES + 1).iter().map(|h| h.entity as usize).collect();
     match hits.len() {
         0 => Found::Nothing,
@@ -100,7 +100,7 @@ pub fn run(args: &NeighborsArgs) -> Result<()> {
             args.k, neighbors.k
         )));
     }
-    println!("{} — seen in {} contexts", display_name(&map, i), map.points.popularity[i]);
+    println!("{} — seen in {} contexts", display_name(&map, i), map.labels.popularity[i]);
     for (rank, j) in neighbors.of(i).take(args.k).enumerate() {
         println!("{:>3}. {}", rank + 1, display_name(&map, j as usize));
     }

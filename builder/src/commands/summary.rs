@@ -1,14 +1,15 @@
 //! The lines a build closes with. `starmap build` prints them from the build itself;
-//! `starmap inspect` prints the same counts and quality lines from the manifest, read back typed.
+//! `starmap inspect` prints the same counts, layout and quality lines from the manifest, read
+//! back typed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use starmap_core::counts::BuildCounts;
 use starmap_core::metadata::LabelChoice;
-use starmap_core::pipeline::{Built, Written};
+use starmap_core::pipeline::{Built, Written, LAYOUT_TIMING};
 use starmap_core::quality::TRUSTWORTHINESS_MIN_ENTITIES;
-use starmap_format::Quality;
+use starmap_format::{pair_layouts, LayoutInfo, Manifest, NEIGHBORHOOD_K};
 
 /// 1536 → "1.5 KiB".
 pub fn human_bytes(b: u64) -> String {
@@ -57,26 +58,77 @@ pub fn labels(label: &LabelChoice, id_column: &str) -> String {
     }
 }
 
-/// kNN recall, and trustworthiness where the map is large enough to measure it.
-pub fn quality(q: &Quality, entities: u64) -> String {
-    let trust = if q.sample_size > 0 {
-        format!("trustworthiness {:.3} (sample of {})", q.trustworthiness, q.sample_size)
+/// Each layout's quality and time: a line saying what the figures are, then one line per layout
+/// (name, spec, kNN recall@10, trustworthiness where the map is large enough to measure it, label
+/// agreement with `--quality-label`, seconds).
+pub fn layouts(m: &Manifest) -> String {
+    let Some(first) = m.layouts.first() else { return String::new() };
+    let q = &first.quality;
+    let mut figures = vec![format!("kNN recall@10 (random layout {:.4})", q.knn_recall_at_10_random)];
+    figures.push(if q.sample_size > 0 {
+        format!("trustworthiness (sample of {})", q.sample_size)
     } else {
-        format!("trustworthiness not measured ({entities} entities; it needs at least {TRUSTWORTHINESS_MIN_ENTITIES})")
-    };
-    format!(
-        "quality: kNN recall@10 {:.3} (random layout {:.4}), {trust}",
-        q.knn_recall_at_10, q.knn_recall_at_10_random
-    )
+        format!(
+            "trustworthiness not measured ({} entities; it needs at least {TRUSTWORTHINESS_MIN_ENTITIES})",
+            m.entity_count
+        )
+    });
+    if let Some(label) = &m.build.quality_label {
+        figures.push(format!("{label} agreement among the 10 nearest"));
+    }
+    figures.push("own time".into());
+    let mut s = format!("layouts (the first is drawn first): {}\n", figures.join(", "));
+    let width = |f: fn(&LayoutInfo) -> &str| m.layouts.iter().map(|l| f(l).chars().count()).max().unwrap_or(0);
+    let (name_width, spec_width) = (width(|l| &l.name), width(|l| &l.spec));
+    for l in &m.layouts {
+        let q = &l.quality;
+        let mut line = format!("  {:<name_width$}  {:<spec_width$}  recall {:.3}", l.name, l.spec, q.knn_recall_at_10);
+        if q.sample_size > 0 {
+            let _ = write!(line, "  trust {:.3}", q.trustworthiness);
+        }
+        if let (Some(label), Some(a)) = (&m.build.quality_label, q.label_agreement) {
+            let _ = write!(line, "  {label} {a:.3}");
+        }
+        if let Some(secs) = m.build.timings_secs.get(&format!("{LAYOUT_TIMING}{}", l.name)) {
+            let _ = write!(line, "  {secs:.2}s");
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
 }
 
-/// Seconds per stage and their total.
+/// Per pair of layouts, how many of an entity's 10 nearest 2D neighbours differ on average;
+/// `None` with one layout.
+pub fn neighborhood_change(m: &Manifest, change: &[Vec<u8>]) -> Option<String> {
+    let k = m.layouts.len();
+    let pairs: Vec<String> = change
+        .iter()
+        .enumerate()
+        .map(|(p, c)| {
+            let (a, b) = pair_layouts(p, k);
+            let mean = c.iter().map(|&v| f64::from(v)).sum::<f64>() / c.len().max(1) as f64;
+            format!("{}/{} {mean:.1}", m.layouts[a].name, m.layouts[b].name)
+        })
+        .collect();
+    (!pairs.is_empty()).then(|| {
+        format!(
+            "neighbourhood change (of each entity's {NEIGHBORHOOD_K} nearest, how many differ, on average): {}",
+            pairs.join(", ")
+        )
+    })
+}
+
+/// Seconds per stage and their total. Each layout's own time is on its line instead: layouts run
+/// alongside each other within the `layouts` stage.
 pub fn timings(stages: &BTreeMap<String, f64>, write_secs: Option<f64>) -> String {
+    let stages: Vec<(&String, f64)> =
+        stages.iter().filter(|(name, _)| !name.starts_with(LAYOUT_TIMING)).map(|(n, &s)| (n, s)).collect();
     let mut parts: Vec<String> = stages.iter().map(|(name, secs)| format!("{name} {secs:.2}s")).collect();
     if let Some(w) = write_secs {
         parts.push(format!("write {w:.2}s"));
     }
-    let total: f64 = stages.values().sum::<f64>() + write_secs.unwrap_or(0.0);
+    let total: f64 = stages.iter().map(|(_, secs)| secs).sum::<f64>() + write_secs.unwrap_or(0.0);
     format!("time: {total:.2}s ({})", parts.join(", "))
 }
 
@@ -100,7 +152,13 @@ pub fn build(built: &Built, written: &Written) -> String {
     );
     let _ = writeln!(s, "{}", timings(&b.timings_secs, Some(written.write_secs)));
     let _ = writeln!(s, "peak memory: {}", human_bytes(b.peak_memory_bytes));
-    let _ = writeln!(s, "{}", quality(&b.quality, u64::from(m.entity_count)));
+    s.push_str(&layouts(m));
+    if let Some(line) = neighborhood_change(m, &built.content.neighborhood_change) {
+        let _ = writeln!(s, "{line}");
+    }
+    for left_out in &built.left_out {
+        let _ = writeln!(s, "note: {left_out}");
+    }
     s
 }
 
@@ -109,14 +167,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_unmeasured_figure_is_not_printed_as_one() {
-        let q = Quality { knn_recall_at_10: 0.5, knn_recall_at_10_random: 0.4, trustworthiness: 0.0, sample_size: 0 };
-        let line = quality(&q, 24);
-        assert!(line.contains("trustworthiness not measured (24 entities; it needs at least 32)"), "{line}");
-        let q = Quality { trustworthiness: 0.98765, sample_size: 1000, ..q };
-        assert!(quality(&q, 5000).ends_with("trustworthiness 0.988 (sample of 1000)"));
+    fn every_layout_has_a_line_and_an_unmeasured_figure_is_not_printed_as_one() {
+        use starmap_format::testing::sample;
+        let mut m = sample().manifest;
+        m.entity_count = 24;
+        let text = layouts(&m);
+        assert!(text.contains("trustworthiness not measured (24 entities; it needs at least 32)"), "{text}");
+        assert!(!text.contains("trust "), "{text}");
+        for l in &mut m.layouts {
+            l.quality.sample_size = 1000;
+            l.quality.trustworthiness = 0.98765;
+            l.quality.label_agreement = Some(0.25);
+        }
+        m.build.quality_label = Some("genre".into());
+        m.build.timings_secs.insert(format!("{LAYOUT_TIMING}{}", m.layouts[1].name), 1.5);
+        let text = layouts(&m);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + m.layouts.len(), "{text}");
+        assert!(lines[0].contains("trustworthiness (sample of 1000), genre agreement among the 10 nearest"), "{text}");
+        assert!(lines[2].ends_with("trust 0.988  genre 0.250  1.50s"), "{text}");
         assert_eq!(human_bytes(1536), "1.5 KiB");
-        let t: BTreeMap<String, f64> = [("mde".to_string(), 1.0), ("knn".to_string(), 0.5)].into();
+        let t: BTreeMap<String, f64> =
+            [("mde".to_string(), 1.0), ("knn".to_string(), 0.5), (format!("{LAYOUT_TIMING}umap"), 0.4)].into();
         assert_eq!(timings(&t, Some(0.25)), "time: 1.75s (knn 0.50s, mde 1.00s, write 0.25s)");
+        let change = neighborhood_change(&m, &[vec![0, 10, 5, 1]]).unwrap();
+        assert!(change.ends_with(&format!("{}/{} 4.0", m.layouts[0].name, m.layouts[1].name)), "{change}");
     }
 }

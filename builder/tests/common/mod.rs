@@ -50,8 +50,13 @@ impl Case {
         self.dir.path().join("map")
     }
 
-    /// Runs a build of `interactions` (+ extra flags) and returns its output.
+    /// Runs a quiet build of `interactions` (+ extra flags) and returns its output.
     pub fn build(&self, interactions: &Path, extra: &[&str]) -> Output {
+        self.build_with_summary(interactions, &[extra, &["--quiet"]].concat())
+    }
+
+    /// Runs a build of `interactions` (+ extra flags) that prints its summary.
+    pub fn build_with_summary(&self, interactions: &Path, extra: &[&str]) -> Output {
         let out = self.out();
         let mut args = vec![
             "build",
@@ -63,7 +68,6 @@ impl Case {
             "user",
             "--out",
             out.to_str().unwrap(),
-            "--quiet",
         ];
         args.extend_from_slice(extra);
         starmap(&args)

@@ -1,12 +1,16 @@
 //! Builder benchmark: end-to-end time and peak memory of `starmap build` over a size sweep of
-//! planted-cluster data (fixed seeds) and on the films demo. Each build runs as its own process,
-//! so its peak memory (reported by the build itself from /proc) is its own.
+//! planted-cluster data (fixed seeds) and on the films demo, and for every layout its own time
+//! and quality: kNN recall@10, trustworthiness, and label agreement (the planted cluster; the
+//! films' first genre). Each build runs as its own process, so its peak memory (reported by the
+//! build itself from /proc) is its own.
 //!
 //! ```text
 //! cargo build --release -p starmap-builder -p starmap-tests
 //! target/release/bench_builder [--sizes 20000:1300000,200000:20000000] [--threads N] [--films DIR] [--work DIR]
+//!                              [--layout SPEC]…
 //! ```
-//! Prints one line per case and a Markdown table at the end.
+//! `--layout` (repeatable) is passed to every build; without it each build makes the default
+//! layouts. Prints one line per case and two Markdown tables at the end: builds, then layouts.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,12 +30,49 @@ struct Row {
     wall_secs: f64,
     stages: String,
     peak_mib: f64,
+    layouts: Vec<LayoutRow>,
+}
+
+struct LayoutRow {
+    name: String,
+    spec: String,
+    secs: f64,
     recall: f64,
     trust: f64,
+    label: Option<f64>,
 }
 
 fn arg(args: &[String], flag: &str) -> Option<String> {
     args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned())
+}
+
+/// Every value of a repeatable flag.
+fn args_of(args: &[String], flag: &str) -> Vec<String> {
+    args.windows(2).filter(|w| w[0] == flag).map(|w| w[1].clone()).collect()
+}
+
+fn layout_rows(manifest: &serde_json::Value) -> Vec<LayoutRow> {
+    let timings = &manifest["build"]["timings_secs"];
+    manifest["layouts"]
+        .as_array()
+        .map(|layouts| {
+            layouts
+                .iter()
+                .map(|l| {
+                    let name = l["name"].as_str().unwrap_or_default().to_string();
+                    let q = &l["quality"];
+                    LayoutRow {
+                        secs: timings[format!("layout:{name}")].as_f64().unwrap_or(0.0),
+                        spec: l["spec"].as_str().unwrap_or_default().to_string(),
+                        name,
+                        recall: q["knn_recall_at_10"].as_f64().unwrap_or(0.0),
+                        trust: q["trustworthiness"].as_f64().unwrap_or(0.0),
+                        label: q["label_agreement"].as_f64(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<Row, String> {
@@ -54,6 +95,7 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_f64().unwrap_or(0.0))).collect())
         .unwrap_or_default();
+    stages.retain(|(k, _)| !k.starts_with("layout:"));
     stages.sort_by(|a, b| b.1.total_cmp(&a.1));
     Ok(Row {
         name: case.name.clone(),
@@ -62,8 +104,7 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
         wall_secs,
         stages: stages.iter().take(4).map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", "),
         peak_mib: b["peak_memory_bytes"].as_f64().unwrap_or(0.0) / (1 << 20) as f64,
-        recall: b["quality"]["knn_recall_at_10"].as_f64().unwrap_or(0.0),
-        trust: b["quality"]["trustworthiness"].as_f64().unwrap_or(0.0),
+        layouts: layout_rows(&manifest),
     })
 }
 
@@ -73,6 +114,7 @@ fn main() {
     let threads = arg(&args, "--threads");
     let work = PathBuf::from(arg(&args, "--work").unwrap_or_else(|| "target/bench-builder".into()));
     let films = arg(&args, "--films").unwrap_or_else(|| "builder/demo/films".into());
+    let layouts: Vec<String> = args_of(&args, "--layout").into_iter().flat_map(|l| ["--layout".into(), l]).collect();
     let bin = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("starmap"))).filter(|p| p.is_file());
     let Some(bin) = bin else {
         eprintln!("starmap binary not found beside this one: run `cargo build --release -p starmap-builder` first");
@@ -85,21 +127,24 @@ fn main() {
 
     let mut cases = Vec::new();
     let film_cast = Path::new(&films).join("film_cast.csv.gz");
+    let film_meta = Path::new(&films).join("films.csv.gz");
     if film_cast.is_file() {
-        cases.push(Case {
-            name: "films × cast".into(),
-            args: [
-                "--interactions",
-                film_cast.to_str().unwrap_or_default(),
-                "--entity-col",
-                "imdb_id",
-                "--context-col",
-                "actor",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        });
+        let mut args: Vec<String> = [
+            "--interactions",
+            film_cast.to_str().unwrap_or_default(),
+            "--entity-col",
+            "imdb_id",
+            "--context-col",
+            "actor",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if film_meta.is_file() {
+            let meta = film_meta.to_str().unwrap_or_default();
+            args.extend(["--metadata", meta, "--label-col", "title", "--quality-label", "genre"].map(String::from));
+        }
+        cases.push(Case { name: "films × cast".into(), args });
     }
     for spec in sizes.split(',').filter(|s| !s.is_empty()) {
         let Some((e, i)) =
@@ -109,12 +154,15 @@ fn main() {
             std::process::exit(2);
         };
         let path = work.join(format!("planted-{e}-{i}.csv.gz"));
-        if !path.is_file() {
+        let meta = work.join(format!("planted-{e}-{i}-clusters.csv"));
+        if !path.is_file() || !meta.is_file() {
             eprintln!("generating {}", path.display());
             let data = generate(&PlantedConfig::sized(e, i, 1));
-            if let Err(err) = data.write_csv(&path) {
-                eprintln!("{}: {err}", path.display());
-                std::process::exit(2);
+            for (file, written) in [(&path, data.write_csv(&path)), (&meta, data.write_metadata(&meta))] {
+                if let Err(err) = written {
+                    eprintln!("{}: {err}", file.display());
+                    std::process::exit(2);
+                }
             }
         }
         cases.push(Case {
@@ -126,6 +174,10 @@ fn main() {
                 "entity",
                 "--context-col",
                 "context",
+                "--metadata",
+                meta.to_str().unwrap_or_default(),
+                "--quality-label",
+                "cluster",
             ]
             .iter()
             .map(|s| s.to_string())
@@ -134,6 +186,9 @@ fn main() {
     }
 
     let mut rows = Vec::new();
+    for case in &mut cases {
+        case.args.extend(layouts.iter().cloned());
+    }
     for (k, case) in cases.iter().enumerate() {
         let out = work.join(format!("map-{k}"));
         match run(&bin, case, &out, &threads) {
@@ -147,12 +202,24 @@ fn main() {
             }
         }
     }
-    println!("| case | entities placed | interactions | wall time | slowest stages (s) | peak memory | kNN recall@10 | trustworthiness |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for r in rows {
+    println!("| case | entities placed | interactions | wall time | slowest stages (s) | peak memory |");
+    println!("|---|---|---|---|---|---|");
+    for r in &rows {
         println!(
-            "| {} | {} | {} | {:.1} s | {} | {:.0} MiB | {:.3} | {:.3} |",
-            r.name, r.entities, r.interactions, r.wall_secs, r.stages, r.peak_mib, r.recall, r.trust
+            "| {} | {} | {} | {:.1} s | {} | {:.0} MiB |",
+            r.name, r.entities, r.interactions, r.wall_secs, r.stages, r.peak_mib
         );
+    }
+    println!();
+    println!("| case | layout | spec | its time | kNN recall@10 | trustworthiness | label agreement |");
+    println!("|---|---|---|---|---|---|---|");
+    for r in &rows {
+        for l in &r.layouts {
+            let label = l.label.map_or("—".to_string(), |a| format!("{a:.3}"));
+            println!(
+                "| {} | {} | `{}` | {:.1} s | {:.3} | {:.3} | {label} |",
+                r.name, l.name, l.spec, l.secs, l.recall, l.trust
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! files into [`Command`]s; [`crate::state::Viewer::apply`] returns [`Changes`], which name
 //! exactly what to redraw and which side effects (URL, focus, animation frame) to perform.
 
-use starmap_format::read::{Column, Labels, Points};
+use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::Neighbors;
 
 use super::layout::{Layout, Rect};
@@ -41,10 +41,13 @@ pub enum Focus {
 /// Everything that can happen to the viewer.
 #[derive(Debug)]
 pub enum Command {
-    /// Positions and popularity arrived.
+    /// The first layout's positions and the point sizes arrived.
     Points(Points),
-    /// Build the hover index (after the first frame, which must not wait for it).
+    /// Build the hover index of every layout in so far (after the frame that first shows them,
+    /// which must not wait for it).
     IndexPoints,
+    /// The other layouts and the neighbourhood changes arrived (`layouts.bin`).
+    Layouts(Layouts),
     /// Ids and names arrived, with the columns stored beside them.
     Labels {
         /// Ids and names.
@@ -159,6 +162,18 @@ pub enum Command {
     },
     /// Colour by a column (`None`: one colour).
     SetColorBy(Option<usize>),
+    /// Show layout `l` (by manifest index), the points gliding there from the layout shown.
+    SetLayout(usize),
+    /// Show the next layout whose positions are in (the `l` key).
+    NextLayout,
+    /// Compare the shown layout with another (`None`: stop comparing).
+    SetCompare(Option<usize>),
+    /// Whether the page asks for reduced motion: layout switches then happen at once.
+    ReducedMotion(bool),
+    /// How long the GPU took for a recent frame (ms): a switch on a slow renderer takes fewer
+    /// frames (see [`crate::state::morph_frames`]). Ignored until every file is in (decoding
+    /// them delays every measurement).
+    FrameCost(f64),
     /// A legend entry was clicked: flip its categories.
     ToggleLegend(usize),
     /// A range slider moved.
@@ -259,8 +274,8 @@ pub struct Changes {
     pub frame: bool,
     /// This is the frame: paint the map and place the ring and labels.
     pub paint: bool,
-    /// Upload the positions (new points).
-    pub positions: bool,
+    /// Upload the positions of these layouts (they just arrived).
+    pub positions: Vec<usize>,
     /// Attribute bytes to upload at the next paint.
     pub attrs: Dirty,
     /// The selection changed: its probe, the ring.
@@ -279,6 +294,12 @@ pub struct Changes {
     pub search_ready: bool,
     /// Redraw the legend.
     pub legend: bool,
+    /// Redraw the Layout and Compare controls and the quality figures.
+    pub layout_controls: bool,
+    /// A layout switch started (it ends on a later frame, or the next one with reduced motion).
+    pub switch_started: bool,
+    /// This frame ends a layout switch.
+    pub switch_ended: bool,
     /// Make the filter controls show the filters.
     pub filter_controls: bool,
     /// The count of points shown.

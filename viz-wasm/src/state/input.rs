@@ -20,6 +20,7 @@ pub fn page_key(key: &str) -> Option<Command> {
         "+" | "=" => Command::ZoomBy(ZOOM_STEP),
         "-" | "_" => Command::ZoomBy(1.0 / ZOOM_STEP),
         "0" => Command::ResetView,
+        "l" | "L" => Command::NextLayout,
         // The content follows the arrow, as if dragged.
         "ArrowLeft" => Command::PanBy { x: PAN_STEP, y: 0.0 },
         "ArrowRight" => Command::PanBy { x: -PAN_STEP, y: 0.0 },
@@ -121,6 +122,7 @@ mod tests {
     #[test]
     fn keys_map_to_commands() {
         assert!(matches!(page_key("/"), Some(Command::Focus(Focus::Search))));
+        assert!(matches!(page_key("l"), Some(Command::NextLayout)));
         assert!(matches!(page_key("="), Some(Command::ZoomBy(f)) if f == ZOOM_STEP));
         assert!(matches!(page_key("-"), Some(Command::ZoomBy(f)) if f < 1.0));
         assert!(matches!(page_key("0"), Some(Command::ResetView)));

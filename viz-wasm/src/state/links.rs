@@ -1,6 +1,6 @@
-//! The URL as the viewer's memory: state out to the hash (pushed for selection, colour and
-//! filters; replaced for the view and search text), and a link's state in, applied as far as
-//! the loaded files allow, the rest once they arrive.
+//! The URL as the viewer's memory: state out to the hash (pushed for selection, colour,
+//! filters, layout and compare mode; replaced for the view and search text), and a link's state
+//! in, applied as far as the loaded files allow, the rest once they arrive.
 
 use super::command::{Changes, UrlWrite};
 use super::url::{link_from_view, view_from_link, Pending};
@@ -12,8 +12,17 @@ impl Viewer {
     /// The state a link would restore.
     pub fn url_state(&self) -> UrlState {
         let m = &self.manifest;
+        // Where a flight or a layout switch is going: a link should show where it ends.
+        let view = match (self.flight, self.morph.and_then(|m| m.views)) {
+            (Some((f, _)), _) => f.target(),
+            (None, Some((_, to, _))) => to,
+            _ => self.camera.view,
+        };
+        let name = |l: usize| m.layouts.get(l).map(|info| info.name.clone());
         UrlState {
-            view: Some(link_from_view(self.camera.view, &m.bounds, self.camera.fit_zoom())),
+            view: Some(link_from_view(view, &self.camera.bounds(), self.camera.fit_zoom())),
+            layout: if self.shown_layout == 0 { None } else { name(self.shown_layout) },
+            compare: self.compare.and_then(name),
             selected: self.selected_id(),
             search: self.search.text.clone(),
             color_by: self.color_col.and_then(|c| m.columns.get(c)).map(|c| c.name.clone()),
@@ -31,22 +40,46 @@ impl Viewer {
     }
 
     /// Applies what of `st` the loaded data allows; the rest waits for its files.
-    pub(super) fn apply_url(&mut self, st: UrlState, animate: bool, now_ms: f64, ch: &mut Changes) {
-        if let Some(v) = st.view {
-            let to = view_from_link(v, &self.manifest.bounds, self.camera.fit_zoom());
-            if animate {
-                self.fly_to(to, now_ms, ch);
-            } else {
-                self.camera.set_view(to);
-                ch.frame = true;
-            }
-        }
-        self.url.pending = Some(Pending { state: st, metadata: true, labels: true, animate });
+    pub(super) fn apply_url(&mut self, st: UrlState, animate: bool, ch: &mut Changes) {
+        let pending = Pending { state: st, metadata: true, labels: true, layout: true, compare: true, animate };
+        self.url.pending = Some(pending);
         self.apply_pending(ch);
     }
 
     pub(super) fn apply_pending(&mut self, ch: &mut Changes) {
         let Some(mut p) = self.url.pending.take() else { return };
+        let st = &p.state;
+        let m = &self.manifest;
+        // Unknown layout names count as none: the first layout, no comparison.
+        let layout = st.layout.as_deref().and_then(|n| m.layout_index(n)).unwrap_or(0);
+        let compare = st.compare.as_deref().and_then(|n| m.layout_index(n));
+        if p.layout && (layout == 0 || self.map.has_layout(layout)) {
+            p.layout = false;
+            let view = st.view.map(|v| {
+                let mut cam = self.camera.clone();
+                let bounds = self.map.placed(layout).map_or(m.bounds(), |pl| pl.bounds);
+                cam.set_bounds(bounds);
+                view_from_link(v, &bounds, cam.fit_zoom())
+            });
+            if layout == self.shown_layout && self.morph.is_none_or(|m| m.to == layout) {
+                match view {
+                    Some(to) if p.animate => self.fly_to(to, self.now_ms, ch),
+                    Some(to) => {
+                        self.camera.set_view(to);
+                        ch.frame = true;
+                    }
+                    None => {}
+                }
+            } else {
+                self.set_layout(layout, view, p.animate, self.now_ms, ch);
+            }
+        }
+        if p.compare && !p.layout && compare.is_none_or(|c| self.map.has_layout(c) && !self.map.change.is_empty()) {
+            p.compare = false;
+            if compare != self.compare {
+                self.set_compare(compare, ch);
+            }
+        }
         let st = &p.state;
         if p.metadata && self.map.metadata_loaded(&self.manifest) {
             p.metadata = false;
@@ -73,18 +106,18 @@ impl Viewer {
                 self.select(sel, fly, ch);
             }
         }
-        if p.metadata || p.labels {
+        if p.metadata || p.labels || p.layout || p.compare {
             self.url.pending = Some(p);
         }
     }
 
     /// Back, forward or an edited URL: apply the new hash (animated) without writing it back.
-    pub(super) fn hash_changed(&mut self, hash: &str, now_ms: f64, ch: &mut Changes) {
+    pub(super) fn hash_changed(&mut self, hash: &str, ch: &mut Changes) {
         if !self.url.arrived(hash) {
             return;
         }
         let live = std::mem::replace(&mut self.url.live, false);
-        self.apply_url(UrlState::parse(hash), true, now_ms, ch);
+        self.apply_url(UrlState::parse(hash), true, ch);
         self.url.live = live;
     }
 

@@ -1,33 +1,35 @@
 //! The map's data as it arrives, file by file, and what the viewer derives from it once: the
-//! draw order, quantised positions in that order, size keys, world positions with their k-d
-//! tree, the search index and the id index.
+//! draw order, each layout placed in the shared world frame (see [`crate::layouts`]) with its
+//! k-d tree, the search index and the id index.
 
 use starmap_format::lookup::IdIndex;
-use starmap_format::read::{Column, Labels, Points};
+use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::search::SearchIndex;
-use starmap_format::{Manifest, Neighbors, FILE_METADATA};
+use starmap_format::{pair_index, Manifest, Neighbors, FILE_METADATA, NEIGHBORHOOD_K};
 
 use crate::data;
 use crate::fmtval::{format_value, MISSING};
-use crate::spatial::PointIndex;
+use crate::layouts::{place_aligned, place_first, Placed};
+use crate::spatial::{nearest_n, PointIndex};
 
 /// Everything loaded so far; each part is empty until its file arrives.
 #[derive(Debug, Default)]
 pub struct MapData {
-    /// Positions and popularity.
+    /// The first layout's positions and the size keys.
     pub points: Option<Points>,
     /// Entities in draw order (most popular first).
     pub order: Vec<u32>,
     /// Each entity's place in `order`.
     pub rank_of: Vec<u32>,
-    /// Quantised positions in draw order, as the GPU takes them.
-    pub xy_draw: Vec<u16>,
-    /// Size key per entity.
-    pub size_keys: Vec<u8>,
-    /// World position per entity.
-    pub world: Vec<[f32; 2]>,
-    /// Nearest-point index over `world`, built after the first frame.
-    pub spatial: Option<PointIndex>,
+    /// Quantised positions of the layouts after the first (`layouts.bin`).
+    pub other_xy: Vec<Vec<u16>>,
+    /// Each layout in the world frame, once its positions are in.
+    pub placed: Vec<Option<Placed>>,
+    /// Nearest-point index per layout, built after the frame that first shows it could.
+    pub spatial: Vec<Option<PointIndex>>,
+    /// Per layout pair (`starmap_format::pair_index`), how many of each entity's 10 nearest 2D
+    /// neighbours change; empty until `layouts.bin` arrives.
+    pub change: Vec<Vec<u8>>,
     /// Ids and names.
     pub labels: Option<Labels>,
     /// Id lookup.
@@ -41,40 +43,112 @@ pub struct MapData {
 }
 
 impl MapData {
-    /// Nothing loaded yet, for a map with `columns` columns.
-    pub fn new(columns: usize) -> Self {
-        Self { columns: vec![None; columns], ..Self::default() }
+    /// Nothing loaded yet, for a map with `columns` columns and `layouts` layouts.
+    pub fn new(columns: usize, layouts: usize) -> Self {
+        Self {
+            columns: vec![None; columns],
+            placed: vec![None; layouts.max(1)],
+            spatial: (0..layouts.max(1)).map(|_| None).collect(),
+            ..Self::default()
+        }
     }
 
-    /// Takes the positions and derives the draw order and everything kept in it.
+    /// Takes the first layout and the sizes, and derives the draw order.
     pub fn install_points(&mut self, m: &Manifest, points: Points) {
         self.order = data::draw_order(&points);
         self.rank_of = vec![0; points.len()];
         for (rank, &e) in self.order.iter().enumerate() {
             self.rank_of[e as usize] = rank as u32;
         }
-        self.xy_draw =
-            self.order.iter().flat_map(|&e| [points.xy[2 * e as usize], points.xy[2 * e as usize + 1]]).collect();
-        self.size_keys = data::size_keys(&points, m);
-        self.world = (0..points.len())
-            .map(|i| {
-                let w = points.world(m, i);
-                [w[0] as f32, w[1] as f32]
-            })
-            .collect();
+        self.placed[0] = Some(place_first(&points.xy, &m.bounds()));
         self.points = Some(points);
+        self.place_others(m);
     }
 
-    /// Builds the nearest-point index (tens of milliseconds at a million points).
-    pub fn index_points(&mut self) {
-        self.spatial = PointIndex::new(&self.world);
+    /// Takes the other layouts and the neighbourhood changes.
+    pub fn install_layouts(&mut self, m: &Manifest, layouts: Layouts) {
+        self.other_xy = layouts.xy;
+        self.change = layouts.change;
+        self.place_others(m);
+    }
+
+    /// Places every other layout whose positions are in onto the first, once that is in.
+    fn place_others(&mut self, m: &Manifest) {
+        let Some(first) = self.placed.first().and_then(Option::as_ref) else { return };
+        let placed: Vec<(usize, Placed)> = self
+            .other_xy
+            .iter()
+            .enumerate()
+            .filter_map(|(k, xy)| {
+                let l = k + 1;
+                let info = m.layouts.get(l)?;
+                self.placed
+                    .get(l)
+                    .is_some_and(Option::is_none)
+                    .then(|| (l, place_aligned(xy, &info.bounds, &first.world)))
+            })
+            .collect();
+        for (l, p) in placed {
+            self.placed[l] = Some(p);
+        }
+    }
+
+    /// Builds the nearest-point index of every placed layout that lacks one (tens of
+    /// milliseconds a layout at a million points).
+    pub fn index_layouts(&mut self) {
+        for (placed, index) in self.placed.iter().zip(self.spatial.iter_mut()) {
+            if let (Some(p), None) = (placed, &index) {
+                *index = PointIndex::new(&p.world);
+            }
+        }
+    }
+
+    /// Whether layout `l`'s positions are in.
+    pub fn has_layout(&self, l: usize) -> bool {
+        self.placed.get(l).is_some_and(Option::is_some)
+    }
+
+    /// Layout `l` in the world frame, once its positions are in.
+    pub fn placed(&self, l: usize) -> Option<&Placed> {
+        self.placed.get(l).and_then(Option::as_ref)
+    }
+
+    /// Layout `l`'s quantised positions in draw order, as the GPU takes them.
+    pub fn xy_draw(&self, l: usize) -> Option<Vec<u16>> {
+        let xy = if l == 0 { &self.points.as_ref()?.xy } else { self.other_xy.get(l - 1)? };
+        Some(data::in_draw_order(xy, &self.order))
+    }
+
+    /// The size key of entity `e` (0 before the points arrive).
+    pub fn size_key(&self, e: u32) -> u8 {
+        self.points.as_ref().and_then(|p| p.sizes.get(e as usize)).copied().unwrap_or(0)
+    }
+
+    /// Per entity, how many of its 10 nearest 2D neighbours differ between layouts `a` and `b`.
+    pub fn change_between(&self, a: usize, b: usize, layouts: usize) -> Option<&[u8]> {
+        if a == b || a >= layouts || b >= layouts {
+            return None;
+        }
+        self.change.get(pair_index(a, b, layouts)).map(Vec::as_slice)
+    }
+
+    /// The [`NEIGHBORHOOD_K`] entities nearest `e` in layout `l` (itself left out), nearest
+    /// first; empty until that layout's positions are in.
+    pub fn nearest_2d(&self, l: usize, e: u32) -> Vec<u32> {
+        let Some(p) = self.placed(l) else { return Vec::new() };
+        let Some(&at) = p.world.get(e as usize) else { return Vec::new() };
+        nearest_n(&p.world, at, NEIGHBORHOOD_K + 1)
+            .into_iter()
+            .map(|(j, _)| j)
+            .filter(|&j| j != e)
+            .take(NEIGHBORHOOD_K)
+            .collect()
     }
 
     /// Takes the ids and names of `n` entities and builds the search and id indexes.
     pub fn install_labels(&mut self, n: usize, labels: Labels, columns: Vec<(usize, Column)>) {
         self.install_columns(columns);
-        let popularity = self.points.as_ref().map(|p| p.popularity.as_slice()).unwrap_or(&[]);
-        self.search = Some(SearchIndex::new(n, |i| labels.name(i), popularity));
+        self.search = Some(SearchIndex::new(n, |i| labels.name(i), &labels.popularity));
         self.ids = Some(IdIndex::new(&labels.ids));
         self.labels = Some(labels);
     }
@@ -132,14 +206,14 @@ impl MapData {
         String::new()
     }
 
-    /// World position of entity `e` (which must have a position).
-    pub fn world_of(&self, e: u32) -> [f64; 2] {
-        let w = self.world[e as usize];
-        [w[0] as f64, w[1] as f64]
+    /// World position of entity `e` in layout `l` (`None` before its positions arrive).
+    pub fn world_in(&self, l: usize, e: u32) -> Option<[f64; 2]> {
+        let w = self.placed(l)?.world.get(e as usize)?;
+        Some([w[0] as f64, w[1] as f64])
     }
 
-    /// Whether entity `e` has a position yet.
-    pub fn has_position(&self, e: u32) -> bool {
-        (e as usize) < self.world.len()
+    /// Exact popularity of entity `e`, once the names are in.
+    pub fn popularity(&self, e: u32) -> Option<u32> {
+        self.labels.as_ref()?.popularity.get(e as usize).copied()
     }
 }

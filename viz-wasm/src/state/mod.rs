@@ -6,7 +6,8 @@
 //!
 //! Helpers that need no viewer (`layout`, `picking`, `slider`, `legend`, `input`, `search`,
 //! `highlight`, `url`) are leaves; `viewer` holds the state and the command dispatch, and the
-//! `Viewer` methods of each concern live in `navigation`, `selection`, `styling` and `links`.
+//! `Viewer` methods of each concern live in `navigation`, `selection`, `styling`, `links` and
+//! `switch` (layouts: switching and comparing).
 
 mod command;
 mod highlight;
@@ -21,6 +22,7 @@ mod search;
 mod selection;
 mod slider;
 mod styling;
+mod switch;
 mod url;
 mod viewer;
 
@@ -36,4 +38,5 @@ pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
 pub use search::SearchState;
 pub use selection::{DetailsView, ResultRow};
 pub use slider::{position_of, value_at, SLIDER_STEPS};
+pub use switch::{morph_frames, moved_flags, CompareDetails, CompareMark, CompareNeighbor, LayoutRow, Morph, MORPH_MS};
 pub use viewer::Viewer;

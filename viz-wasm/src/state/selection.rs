@@ -114,7 +114,7 @@ impl Viewer {
     pub fn details(&self) -> Option<DetailsView> {
         let e = self.selected?;
         let m = &self.manifest;
-        let popularity = self.map.points.as_ref().and_then(|p| p.popularity.get(e as usize)).copied().unwrap_or(0);
+        let popularity = self.map.popularity(e).unwrap_or(0);
         let id = self.map.id(e).unwrap_or_default();
         let fields = m
             .columns

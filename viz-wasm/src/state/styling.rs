@@ -8,7 +8,7 @@ use super::highlight;
 use super::legend::{entry_on, toggle_entry};
 use super::slider;
 use super::viewer::Viewer;
-use crate::colors::{coloring, Legend};
+use crate::colors::{change_coloring, coloring, Legend};
 use crate::filter::ColumnFilter;
 use crate::render::{FLAG_FILTERED_OUT, FLAG_HIGHLIGHTED, FLAG_SELECTED};
 
@@ -31,10 +31,11 @@ impl Viewer {
     pub(super) fn rebuild_attrs(&mut self, ch: &mut Changes) {
         let mut attrs = std::mem::take(&mut self.attrs);
         attrs.resize(self.map.order.len() * 4, 0);
+        let sizes = self.map.points.as_ref().map(|p| p.sizes.as_slice()).unwrap_or(&[]);
         for (rank, &e) in self.map.order.iter().enumerate() {
             let e = e as usize;
             attrs[rank * 4] = self.coloring.keys.get(e).copied().unwrap_or(0);
-            attrs[rank * 4 + 1] = self.map.size_keys[e];
+            attrs[rank * 4 + 1] = sizes.get(e).copied().unwrap_or(0);
             attrs[rank * 4 + 2] = self.flags_of(e);
         }
         self.attrs = attrs;
@@ -66,11 +67,21 @@ impl Viewer {
 
     pub(super) fn set_color_by(&mut self, col: Option<usize>, ch: &mut Changes) {
         let m = &self.manifest;
-        let col = col.filter(|&c| m.columns.get(c).is_some_and(|i| i.kind != ColumnKind::Text));
-        self.color_col = col;
-        let data = col.and_then(|c| self.map.columns.get(c)).and_then(Option::as_ref);
-        self.coloring = coloring(m, col, data, self.n());
+        self.color_col = col.filter(|&c| m.columns.get(c).is_some_and(|i| i.kind != ColumnKind::Text));
         ch.color_by = true;
+        self.recolor(ch);
+    }
+
+    /// Colours the points: by neighbourhood change in compare mode, else by the colour column.
+    pub(super) fn recolor(&mut self, ch: &mut Changes) {
+        self.coloring = match self.compare_change() {
+            Some(change) => change_coloring(change),
+            None => {
+                let col = self.color_col;
+                let data = col.and_then(|c| self.map.columns.get(c)).and_then(Option::as_ref);
+                coloring(&self.manifest, col, data, self.n())
+            }
+        };
         self.rebuild_attrs(ch);
         ch.legend = true;
     }

@@ -1,12 +1,13 @@
 //! The viewer driven through commands on the sample map (four entities, every column kind),
 //! as the web layer drives it.
 
-use starmap_format::read::{decode_metadata, decode_neighbors_file, Labels, Points};
+use starmap_format::read::{decode_metadata, decode_neighbors_file, Labels, Layouts, Points};
 use starmap_format::testing::sample;
-use starmap_format::{EncodedMap, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use starmap_format::{EncodedMap, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, QUANT_MAX};
 
 use super::*;
 use crate::render::{FLAG_FILTERED_OUT, FLAG_HIGHLIGHTED, FLAG_SELECTED};
+use crate::state::MORPH_MS;
 
 const W: f64 = 800.0;
 const H: f64 = 600.0;
@@ -42,14 +43,35 @@ fn send_rest(v: &mut Viewer, e: &EncodedMap) {
     v.apply(Command::Neighbors(nb), 0.0);
 }
 
+fn send_layouts(v: &mut Viewer, e: &EncodedMap) -> Changes {
+    let layouts = Layouts::decode(&e.manifest, file(e, FILE_LAYOUTS)).unwrap();
+    let ch = v.apply(Command::Layouts(layouts), 0.0);
+    v.apply(Command::IndexPoints, 0.0);
+    ch
+}
+
 /// A viewer with every file loaded and the URL live.
 fn loaded(hash: &str) -> Viewer {
     let (mut v, e) = started(hash);
     send_points(&mut v, &e);
     send_labels(&mut v, &e, false);
     send_rest(&mut v, &e);
+    send_layouts(&mut v, &e);
     v.apply(Command::Ready { hash: hash.into() }, 0.0);
     v
+}
+
+/// Runs frames until the switch under way ends; returns the changes of the last one.
+fn finish_switch(v: &mut Viewer, from_ms: f64) -> Changes {
+    let mut t = from_ms;
+    loop {
+        t += 16.0;
+        let ch = v.apply(Command::Frame { t_ms: t }, t);
+        if v.morph().is_none() {
+            return ch;
+        }
+        assert!(t < from_ms + 5000.0, "the switch never ends");
+    }
 }
 
 fn flags(v: &Viewer, e: u32) -> u8 {
@@ -57,7 +79,7 @@ fn flags(v: &Viewer, e: u32) -> u8 {
 }
 
 fn screen_of(v: &Viewer, e: u32) -> [f64; 2] {
-    v.camera().screen_from_world(v.map().world_of(e))
+    v.screen_of(e).unwrap()
 }
 
 fn col(v: &Viewer, name: &str) -> usize {
@@ -68,7 +90,7 @@ fn col(v: &Viewer, name: &str) -> usize {
 fn files_install_as_they_arrive() {
     let (mut v, e) = started("");
     let ch = send_points(&mut v, &e);
-    assert!(ch.positions && ch.attrs.all && ch.frame);
+    assert!(ch.positions == vec![0] && ch.attrs.all && ch.frame);
     assert_eq!(v.attrs().len(), 16);
     assert_eq!(v.map().order, vec![3, 0, 2, 1], "most popular drawn first");
     let ch = send_labels(&mut v, &e, false);
@@ -349,4 +371,271 @@ fn resizing_refits_around_the_panels() {
         let [x, y] = screen_of(&v, e);
         assert!(x >= 300.0 && y >= 50.0, "entity {e} at {x},{y} is under a panel");
     }
+}
+
+#[test]
+fn the_other_layouts_arrive_last_and_are_placed_onto_the_first() {
+    let (mut v, e) = started("");
+    send_points(&mut v, &e);
+    assert!(!v.map().has_layout(1));
+    // Asking for a layout that is not in yet does nothing.
+    assert_eq!(v.apply(Command::SetLayout(1), 0.0), Changes::default());
+    let ch = send_layouts(&mut v, &e);
+    assert_eq!(ch.positions, vec![1]);
+    assert!(ch.layout_controls);
+    assert!(v.map().has_layout(1) && v.map().spatial[1].is_some());
+    // tsne is the sample's umap mirrored and scaled up, more or less: aligned, it lands near.
+    let spread = |l: usize| {
+        let b = v.map().placed(l).unwrap().bounds;
+        (b.max_x - b.min_x).max(b.max_y - b.min_y)
+    };
+    assert!(spread(1) < 4.0 * spread(0), "scaled onto the first layout: {} vs {}", spread(1), spread(0));
+}
+
+#[test]
+fn the_painter_places_each_layout_where_the_camera_sees_it() {
+    let mut v = loaded("");
+    v.apply(Command::Wheel { at: [300.0, 200.0], delta_y: -300.0, unit: WheelUnit::Pixel, pinch: false }, 0.0);
+    for l in [0usize, 1] {
+        if l == 1 {
+            v.apply(Command::ReducedMotion(true), 0.0);
+            v.apply(Command::SetLayout(1), 0.0);
+            finish_switch(&mut v, 0.0);
+        }
+        let f = v.frame_params([800, 600], 1.0);
+        assert_eq!((f.to.layout, f.mix), (l, 1.0));
+        let xy = v.map().xy_draw(l).unwrap();
+        for (rank, &entity) in v.map().order.iter().enumerate() {
+            let u = [xy[2 * rank] as f32 / QUANT_MAX as f32, xy[2 * rank + 1] as f32 / QUANT_MAX as f32];
+            let m = f.to.matrix;
+            let clip = [m[0] * u[0] + m[2] * u[1] + f.to.offset[0], m[1] * u[0] + m[3] * u[1] + f.to.offset[1]];
+            let [x, y] = screen_of(&v, entity);
+            let expect = [x / W * 2.0 - 1.0, 1.0 - y / H * 2.0];
+            assert!(
+                (clip[0] as f64 - expect[0]).abs() < 1e-3 && (clip[1] as f64 - expect[1]).abs() < 1e-3,
+                "layout {l} entity {entity}: {clip:?} vs {expect:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_switch_glides_the_points_and_keeps_everything_else() {
+    let mut v = loaded("");
+    let kind = col(&v, "kind");
+    v.apply(Command::SetColorBy(Some(kind)), 0.0);
+    v.apply(Command::SetCategory { col: kind, code: Some(0), on: false }, 0.0);
+    v.apply(Command::Search("be".into()), 0.0);
+    v.apply(Command::Select { entity: Some(1), fly: false }, 0.0);
+    let (shown, hits, attrs) = (v.shown(), v.search().hits.clone(), v.attrs().to_vec());
+    let before = screen_of(&v, 1);
+    let ch = v.apply(Command::SetLayout(1), 1000.0);
+    assert!(ch.switch_started && ch.frame && ch.layout_controls && ch.selection);
+    assert!(matches!(&ch.url, Some(UrlWrite::Push(h)) if h.contains("l=tsne")), "{:?}", ch.url);
+    assert_eq!(v.shown_layout(), 1);
+    // Halfway: the points (and the ring) are between the layouts; nothing can be picked.
+    let ch = v.apply(Command::Frame { t_ms: 1400.0 }, 1400.0);
+    assert!(ch.frame && ch.paint && !ch.switch_ended);
+    let f = v.frame_params([800, 600], 1.0);
+    assert_eq!((f.from.layout, f.to.layout), (0, 1));
+    assert!((f.mix - 0.5).abs() < 1e-6);
+    assert_eq!(v.ring_at(), Some(screen_of(&v, 1)));
+    assert_eq!(v.pick(screen_of(&v, 1)), None);
+    assert!(v.map_labels(Rect { left: 0.0, top: 0.0, right: W, bottom: H }).is_empty());
+    let ch = finish_switch(&mut v, 1400.0);
+    assert!(ch.switch_ended && ch.settle && ch.paint && !ch.frame);
+    let f = v.frame_params([800, 600], 1.0);
+    assert_eq!((f.to.layout, f.mix), (1, 1.0));
+    // Selection, filters, colour-by and search came through, untouched.
+    assert_eq!((v.selected(), v.shown(), v.color_col()), (Some(1), shown, Some(kind)));
+    assert_eq!((v.search().hits.clone(), v.attrs().to_vec()), (hits, attrs));
+    // The map was shown whole, so the new layout is fitted; picking works in it.
+    assert!((v.camera().zoom_ratio() - 1.0).abs() < 1e-9);
+    assert_ne!(screen_of(&v, 1), before);
+    assert_eq!(v.pick(screen_of(&v, 3)), Some(3));
+    // The link pushed at the start already named where the switch ends.
+    assert_eq!(v.apply(Command::ViewSettled, 0.0).url, None);
+    assert!(v.url_state().to_hash().contains("l=tsne"));
+}
+
+#[test]
+fn a_closer_view_keeps_the_selection_in_place() {
+    let mut v = loaded("");
+    v.apply(Command::Select { entity: Some(0), fly: false }, 0.0);
+    let at = screen_of(&v, 0);
+    v.apply(Command::Wheel { at, delta_y: -500.0, unit: WheelUnit::Pixel, pinch: false }, 0.0);
+    let zoom = v.camera().view.zoom;
+    let at = screen_of(&v, 0);
+    v.apply(Command::SetLayout(1), 0.0);
+    finish_switch(&mut v, 0.0);
+    let now = screen_of(&v, 0);
+    assert!((now[0] - at[0]).abs() < 1e-6 && (now[1] - at[1]).abs() < 1e-6, "{at:?} -> {now:?}");
+    assert!((v.camera().view.zoom - zoom).abs() < 1e-9 * zoom);
+}
+
+#[test]
+fn turning_back_mid_switch_starts_from_where_the_points_are() {
+    let mut v = loaded("");
+    v.apply(Command::SetLayout(1), 0.0);
+    v.apply(Command::Frame { t_ms: 200.0 }, 200.0);
+    let mid = screen_of(&v, 3);
+    let ch = v.apply(Command::SetLayout(0), 200.0);
+    assert!(ch.switch_started);
+    let m = *v.morph().unwrap();
+    assert_eq!((m.from, m.to), (1, 0));
+    let again = screen_of(&v, 3);
+    assert!((mid[0] - again[0]).abs() < 1e-6 && (mid[1] - again[1]).abs() < 1e-6, "{mid:?} vs {again:?}");
+    // It ends as early as the way back is long: a quarter of the switch.
+    let ch = v.apply(Command::Frame { t_ms: 200.0 + MORPH_MS * 0.25 + 1.0 }, 0.0);
+    assert!(ch.switch_ended);
+    assert_eq!(v.shown_layout(), 0);
+    // Asking for the layout already shown does nothing.
+    assert!(!v.apply(Command::SetLayout(0), 0.0).switch_started);
+}
+
+#[test]
+fn reduced_motion_switches_on_the_next_frame() {
+    let mut v = loaded("");
+    v.apply(Command::ReducedMotion(true), 0.0);
+    let ch = v.apply(Command::SetLayout(1), 100.0);
+    assert!(ch.switch_started && ch.frame);
+    let ch = v.apply(Command::Frame { t_ms: 116.0 }, 116.0);
+    assert!(ch.switch_ended && !ch.frame);
+    assert_eq!(v.frame_params([800, 600], 1.0).mix, 1.0);
+    // The l key cycles through the layouts.
+    v.apply(page_key("l").unwrap(), 200.0);
+    assert_eq!(v.shown_layout(), 0);
+}
+
+#[test]
+fn a_link_names_the_layout_and_its_view() {
+    let (mut v, e) = started("v=0.25,0.75,2&l=tsne&cmp=umap&s=b");
+    send_points(&mut v, &e);
+    send_labels(&mut v, &e, false);
+    send_rest(&mut v, &e);
+    assert_eq!(v.shown_layout(), 0, "tsne's positions are not in yet");
+    send_layouts(&mut v, &e);
+    finish_switch(&mut v, 0.0);
+    assert_eq!((v.shown_layout(), v.compare(), v.selected()), (1, Some(0), Some(1)));
+    v.apply(Command::Ready { hash: "v=0.25,0.75,2&l=tsne&cmp=umap&s=b".into() }, 0.0);
+    let st = v.url_state();
+    let [x, y, z] = st.view.unwrap();
+    assert!((x - 0.25).abs() < 1e-9 && (y - 0.75).abs() < 1e-9 && (z - 2.0).abs() < 1e-9, "{:?}", st.view);
+    assert_eq!((st.layout.as_deref(), st.compare.as_deref()), (Some("tsne"), Some("umap")));
+    // Back to a hash without a layout: the first one, gliding.
+    let ch = v.apply(Command::HashChanged("s=b".into()), 1000.0);
+    assert!(ch.switch_started && ch.url.is_none());
+    assert_eq!((v.shown_layout(), v.compare()), (0, None));
+    // Unknown names are ignored: the first layout, no comparison.
+    let (mut v, e) = started("l=nope&cmp=what");
+    send_points(&mut v, &e);
+    send_layouts(&mut v, &e);
+    assert_eq!((v.shown_layout(), v.compare()), (0, None));
+}
+
+#[test]
+fn compare_mode_colours_by_neighbourhood_change_and_shows_where_neighbours_went() {
+    let mut v = loaded("");
+    let kind = col(&v, "kind");
+    v.apply(Command::SetColorBy(Some(kind)), 0.0);
+    v.apply(Command::Select { entity: Some(2), fly: false }, 0.0);
+    assert!(v.compare_details().is_none() && v.compare_marks().is_empty());
+    let ch = v.apply(Command::SetCompare(Some(1)), 0.0);
+    assert!(ch.attrs.all && ch.legend && ch.details && ch.layout_controls);
+    assert!(matches!(&ch.url, Some(UrlWrite::Push(h)) if h.contains("cmp=tsne")), "{:?}", ch.url);
+    // The sample's stored change, entity by entity.
+    assert_eq!(v.coloring().keys, vec![0, 3, 10, 1]);
+    assert!(
+        matches!(&v.coloring().legend, crate::colors::Legend::Ramp { max, .. } if max.contains("neighbours changed"))
+    );
+    let d = v.compare_details().unwrap();
+    assert_eq!((d.shown.as_str(), d.other.as_str(), d.changed), ("umap", "tsne", 10));
+    assert_eq!(d.neighbors.len(), 3, "all the other entities of a 4-entity map");
+    let marks = v.compare_marks();
+    assert_eq!(marks.len(), 3);
+    for m in &marks {
+        assert_eq!(m.at, screen_of(&v, m.entity));
+    }
+    // Where a neighbour went is placed relative to the selection, in the aligned frame.
+    let sel = v.map().world_in(0, 2).unwrap();
+    let (a, b) = (v.map().world_in(1, 2).unwrap(), v.map().world_in(1, marks[0].entity).unwrap());
+    let went = v.camera().screen_from_world([sel[0] + b[0] - a[0], sel[1] + b[1] - a[1]]);
+    assert!((went[0] - marks[0].went[0]).abs() < 1e-6 && (went[1] - marks[0].went[1]).abs() < 1e-6);
+    // Showing the compared layout turns the comparison around; colour-by comes back after.
+    v.apply(Command::SetLayout(1), 0.0);
+    assert_eq!(v.compare(), Some(0));
+    assert_eq!(v.coloring().keys, vec![0, 3, 10, 1], "the count is the same both ways");
+    finish_switch(&mut v, 0.0);
+    let ch = v.apply(Command::SetCompare(None), 0.0);
+    assert!(matches!(&ch.url, Some(UrlWrite::Push(h)) if !h.contains("cmp=")));
+    assert_eq!(v.color_col(), Some(kind));
+    assert!(matches!(v.coloring().legend, crate::colors::Legend::Categories(_)));
+    // Comparing a layout with itself is no comparison.
+    v.apply(Command::SetCompare(Some(1)), 0.0);
+    assert_eq!(v.compare(), None);
+}
+
+#[test]
+fn the_quality_table_lists_every_layout() {
+    let (mut v, e) = started("");
+    send_points(&mut v, &e);
+    let rows = v.layout_rows();
+    assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["umap", "tsne"]);
+    assert_eq!((rows[0].recall.as_str(), rows[0].recall_random.as_str()), ("0.40", "0.00"));
+    assert_eq!((rows[1].spec.as_str(), rows[1].recall.as_str()), ("tsne:perplexity=30", "0.60"));
+    assert_eq!((rows[0].trust.as_str(), rows[0].agreement.as_str()), ("–", "–"), "not measured");
+    assert_eq!((rows[0].loaded, rows[1].loaded), (true, false));
+    send_layouts(&mut v, &e);
+    assert!(v.layout_rows()[1].loaded);
+}
+
+#[test]
+fn on_a_slow_renderer_a_switch_is_two_frames_or_one() {
+    let (mut v, e) = started("");
+    send_points(&mut v, &e);
+    v.apply(Command::FrameCost(5000.0), 0.0);
+    assert_eq!(v.frame_cost_ms(), 0.0, "measured while files arrive: too late to count");
+    send_layouts(&mut v, &e);
+    v.apply(Command::Ready { hash: String::new() }, 0.0);
+    v.apply(Command::FrameCost(600.0), 0.0);
+    v.apply(Command::SetLayout(1), 1000.0);
+    // The first frame comes soon after, yet shows the points halfway.
+    let ch = v.apply(Command::Frame { t_ms: 1010.0 }, 1010.0);
+    assert!(ch.frame && !ch.switch_ended);
+    assert_eq!(v.frame_params([800, 600], 1.0).mix, 0.5);
+    let ch = v.apply(Command::Frame { t_ms: 1020.0 }, 1020.0);
+    assert!(ch.switch_ended && !ch.frame);
+    assert_eq!(v.frame_params([800, 600], 1.0).mix, 1.0);
+    // A second a frame: the switch is the next frame.
+    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::FrameCost(1200.0), 0.0);
+    v.apply(Command::SetLayout(0), 2000.0);
+    let ch = v.apply(Command::Frame { t_ms: 2010.0 }, 2010.0);
+    assert!(ch.switch_ended && !ch.frame);
+}
+
+#[test]
+fn the_camera_glides_with_the_points_until_the_user_takes_it() {
+    let mut v = loaded("");
+    v.apply(Command::Select { entity: Some(0), fly: false }, 0.0);
+    let at = screen_of(&v, 0);
+    v.apply(Command::Wheel { at, delta_y: -500.0, unit: WheelUnit::Pixel, pinch: false }, 0.0);
+    let start = v.camera().view;
+    v.apply(Command::SetLayout(1), 0.0);
+    v.apply(Command::Frame { t_ms: 400.0 }, 400.0);
+    let mid = v.camera().view;
+    assert_ne!(mid, start, "the camera moves with the points");
+    // Turning back keeps the camera where it is.
+    v.apply(Command::SetLayout(0), 400.0);
+    v.apply(Command::Frame { t_ms: 400.0 }, 400.0);
+    let c = v.camera().view;
+    assert!((c.center[0] - mid.center[0]).abs() < 1e-9 && (c.zoom - mid.zoom).abs() < 1e-9 * mid.zoom);
+    // A drag takes the camera: it stays put while the points glide on.
+    v.apply(Command::PointerDown { id: 1, at: [10.0, 10.0] }, 450.0);
+    let held = v.camera().view;
+    v.apply(Command::Frame { t_ms: 500.0 }, 500.0);
+    assert_eq!(v.camera().view, held);
+    assert!(v.morph().is_some());
+    finish_switch(&mut v, 500.0);
+    assert_eq!(v.camera().view, held);
 }

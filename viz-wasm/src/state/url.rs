@@ -16,7 +16,11 @@ pub struct Pending {
     pub metadata: bool,
     /// Selection and search text, waiting for the names.
     pub labels: bool,
-    /// Whether to fly rather than jump.
+    /// The layout shown and the view (relative to that layout), waiting for its positions.
+    pub layout: bool,
+    /// The layout compared with, waiting for the other layouts.
+    pub compare: bool,
+    /// Whether to fly (and glide between layouts) rather than jump.
     pub animate: bool,
 }
 

@@ -1,8 +1,8 @@
 //! [`Viewer`]: the whole state of the viewer, and [`Viewer::apply`], the one way to change it.
-//! Its methods live beside their concern (`navigation`, `selection`, `styling`, `links`); this
-//! file holds the state, the command dispatch and what the page reads to draw it.
+//! Its methods live beside their concern (`navigation`, `selection`, `styling`, `links`,
+//! `switch`); this file holds the state, the command dispatch and what the page reads to draw it.
 
-use starmap_format::read::{Column, Labels, Points};
+use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::Manifest;
 
 use super::command::{Changes, Command, Tooltip};
@@ -11,13 +11,15 @@ use super::input::Gesture;
 use super::layout::Layout;
 use super::map::MapData;
 use super::search::SearchState;
+use super::switch::{CompareNear, Morph};
 use super::url::UrlSync;
 use crate::camera::{Camera, Flight};
 use crate::colors::{coloring, Coloring};
 use crate::filter::Filters;
 use crate::urlstate::UrlState;
 
-/// The viewer's state: the map, camera, selection, search, filters, colouring and highlight.
+/// The viewer's state: the map, camera, layout shown, selection, search, filters, colouring,
+/// compare mode and highlight.
 /// Pure: it never touches the page; the web layer feeds it [`Command`]s and draws the
 /// [`Changes`] it returns.
 #[derive(Debug)]
@@ -27,6 +29,24 @@ pub struct Viewer {
     pub(super) camera: Camera,
     /// The camera flight under way and when it started (ms, the page's clock).
     pub(super) flight: Option<(Flight, f64)>,
+    /// The layout shown (during a switch, the one the points are gliding to).
+    pub(super) shown_layout: usize,
+    /// The layout switch under way.
+    pub(super) morph: Option<Morph>,
+    /// The time of the last frame (ms, the page's clock): where a switch stands.
+    pub(super) clock_ms: f64,
+    /// The time of the command being applied (ms, the page's clock).
+    pub(super) now_ms: f64,
+    /// Switch layouts at once (the page prefers reduced motion).
+    pub(super) reduced_motion: bool,
+    /// How long the GPU takes for a frame (ms; 0 until measured): slow renderers get switches
+    /// of fewer frames.
+    pub(super) frame_cost_ms: f64,
+    /// The layout compared with the shown one (compare mode).
+    pub(super) compare: Option<usize>,
+    /// For (selection, shown layout, compared layout): the selection's 10 nearest neighbours in
+    /// the shown layout, and whether each moved away in the other.
+    pub(super) compare_near: Option<CompareNear>,
     pub(super) gesture: Gesture,
     pub(super) search: SearchState,
     pub(super) filters: Filters,
@@ -47,15 +67,23 @@ impl Viewer {
     /// A viewer of the map `manifest` describes, nothing loaded yet, fitted to `layout`.
     pub fn new(manifest: Manifest, layout: &Layout) -> Self {
         let n = manifest.entity_count as usize;
-        let mut camera = Camera::new(manifest.bounds, layout.width, layout.height);
+        let mut camera = Camera::new(manifest.bounds(), layout.width, layout.height);
         camera.set_insets(layout.insets());
         camera.view = camera.fit_view();
         Self {
-            map: MapData::new(manifest.columns.len()),
+            map: MapData::new(manifest.columns.len(), manifest.layouts.len()),
             filters: Filters::new(&manifest),
             coloring: coloring(&manifest, None, None, n),
             camera,
             flight: None,
+            shown_layout: 0,
+            morph: None,
+            clock_ms: 0.0,
+            now_ms: 0.0,
+            reduced_motion: false,
+            frame_cost_ms: 0.0,
+            compare: None,
+            compare_near: None,
             gesture: Gesture::default(),
             search: SearchState::default(),
             pass: vec![true; n],
@@ -72,11 +100,13 @@ impl Viewer {
 
     /// Applies one command at `now_ms` (the page's clock, for animations) and says what changed.
     pub fn apply(&mut self, command: Command, now_ms: f64) -> Changes {
+        self.now_ms = now_ms;
         let mut ch = Changes::default();
         let c = &mut ch;
         match command {
             Command::Points(points) => self.install_points(points, c),
-            Command::IndexPoints => self.map.index_points(),
+            Command::IndexPoints => self.map.index_layouts(),
+            Command::Layouts(layouts) => self.install_layouts(layouts, c),
             Command::Labels { labels, columns, search_focused } => {
                 self.install_labels(labels, columns, search_focused, c)
             }
@@ -119,6 +149,15 @@ impl Viewer {
                 self.sync_url(true, c);
             }
             Command::ToggleLegend(k) => self.toggle_legend(k, c),
+            Command::SetLayout(l) => self.set_layout(l, None, true, now_ms, c),
+            Command::NextLayout => self.next_layout(now_ms, c),
+            Command::SetCompare(other) => self.set_compare(other, c),
+            Command::ReducedMotion(reduce) => self.reduced_motion = reduce,
+            // While files arrive, decoding holds the main thread and every measurement is late.
+            Command::FrameCost(ms) if self.url.live => {
+                self.frame_cost_ms = super::switch::frame_cost(self.frame_cost_ms, ms);
+            }
+            Command::FrameCost(_) => {}
             Command::SetRange { col, end, pos } => self.set_range(col, end, pos, c),
             Command::SetCategory { col, code, on } => {
                 self.filters.set_category(col, code, on);
@@ -132,16 +171,17 @@ impl Viewer {
             }
             Command::FiltersCommitted => self.sync_url(true, c),
             Command::Highlight(text) => self.set_highlight(&text, c),
-            Command::ApplyUrl { hash, animate } => self.apply_url(UrlState::parse(&hash), animate, now_ms, c),
-            Command::HashChanged(hash) => self.hash_changed(&hash, now_ms, c),
+            Command::ApplyUrl { hash, animate } => self.apply_url(UrlState::parse(&hash), animate, c),
+            Command::HashChanged(hash) => self.hash_changed(&hash, c),
         }
+        self.refresh_compare();
         ch
     }
 
     fn install_points(&mut self, points: Points, ch: &mut Changes) {
         self.map.install_points(&self.manifest, points);
         self.rebuild_attrs(ch);
-        ch.positions = true;
+        ch.positions.push(0);
     }
 
     fn install_labels(&mut self, labels: Labels, columns: Vec<(usize, Column)>, focused: bool, ch: &mut Changes) {
@@ -160,6 +200,13 @@ impl Viewer {
         self.set_color_by(self.color_col, ch);
         self.apply_pending(ch);
         ch.details = true;
+    }
+
+    fn install_layouts(&mut self, layouts: Layouts, ch: &mut Changes) {
+        self.map.install_layouts(&self.manifest, layouts);
+        ch.positions.extend((1..self.manifest.layouts.len()).filter(|&l| self.map.has_layout(l)));
+        ch.layout_controls = true;
+        self.apply_pending(ch);
     }
 
     /// Number of entities.
@@ -210,6 +257,26 @@ impl Viewer {
     /// The colour-by column.
     pub fn color_col(&self) -> Option<usize> {
         self.color_col
+    }
+
+    /// The layout shown (during a switch, the one the points glide to).
+    pub fn shown_layout(&self) -> usize {
+        self.shown_layout
+    }
+
+    /// The layout switch under way.
+    pub fn morph(&self) -> Option<&Morph> {
+        self.morph.as_ref()
+    }
+
+    /// How long the GPU takes for a frame, as measured so far (ms; 0: not yet).
+    pub fn frame_cost_ms(&self) -> f64 {
+        self.frame_cost_ms
+    }
+
+    /// The layout compared with the shown one, in compare mode.
+    pub fn compare(&self) -> Option<usize> {
+        self.compare
     }
 
     /// The current colouring (keys, palette, legend).

@@ -1,7 +1,8 @@
 //! The WebGL2 side: the context (with the draw path picked for the renderer), the painter, and
 //! losing and restoring both. Attribute changes accumulate here between frames and are
 //! uploaded when a frame paints: all bytes after a recolour or filter, single points after a
-//! selection; positions only when the points arrive or the context comes back.
+//! selection; a layout's positions only when they arrive or the context comes back (a layout
+//! switch uploads nothing).
 
 use glow::HasContext;
 use wasm_bindgen::JsCast;
@@ -41,6 +42,8 @@ pub struct Gfx {
     dirty: Dirty,
     frames: u64,
     first_frame: bool,
+    /// A fence behind the last frame painted, and when it was sent.
+    fence: Option<(glow::Fence, f64)>,
 }
 
 impl Gfx {
@@ -76,7 +79,16 @@ impl Gfx {
         Probe::TContext.stamp();
         let live = Live::new(&raw, mode)?;
         Probe::TProgram.stamp();
-        Ok(Self { raw, live: Some(live), mode, dpr: 1.0, dirty: Dirty::default(), frames: 0, first_frame: true })
+        Ok(Self {
+            raw,
+            live: Some(live),
+            mode,
+            dpr: 1.0,
+            dirty: Dirty::default(),
+            frames: 0,
+            first_frame: true,
+            fence: None,
+        })
     }
 
     /// Sizes the drawing buffer to the canvas at the device's pixel ratio.
@@ -91,16 +103,53 @@ impl Gfx {
         self.dirty.merge(dirty);
     }
 
-    /// Uploads the positions (once per set of points, or after a lost context).
-    pub fn upload_positions(&mut self, v: &Viewer) {
-        if let Some(g) = &mut self.live {
-            // SAFETY: the painter was made with this context.
-            unsafe { g.painter.upload_positions(&g.gl, &v.map().xy_draw) };
+    /// Uploads the positions of layouts `layouts` (once each as they arrive, or all after a
+    /// lost context). The first layout comes first and makes room for all of them.
+    pub fn upload_positions(&mut self, v: &Viewer, layouts: &[usize]) {
+        let Some(g) = &mut self.live else { return };
+        for &l in layouts {
+            if l == 0 {
+                // SAFETY: the painter was made with this context.
+                unsafe { g.painter.allocate_positions(&g.gl, v.n(), v.manifest().layouts.len()) };
+            }
+            if let Some(xy) = v.map().xy_draw(l) {
+                // SAFETY: as above, and the room for layout `l` was made with the first layout.
+                unsafe { g.painter.upload_layout(&g.gl, l, &xy) };
+            }
         }
     }
 
-    /// Paints a frame: pending attribute uploads, then one draw call.
-    pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement) {
+    /// Waits for the GPU to finish the frame (reading one pixel does), so a time taken after
+    /// this is that of a finished frame.
+    fn finish(g: &Live) {
+        let mut px = [0u8; 4];
+        // SAFETY: a live context, and a 1×1 RGBA read into a buffer of exactly 4 bytes.
+        unsafe {
+            g.gl.read_pixels(0, 0, 1, 1, glow::RGBA, glow::UNSIGNED_BYTE, glow::PixelPackData::Slice(Some(&mut px)));
+        }
+    }
+
+    /// Whether the GPU is still drawing the last frame painted, and, the first time it is found
+    /// done, when that frame was sent and about how long it took (ms, to the nearest animation
+    /// frame).
+    pub fn behind(&mut self) -> (bool, Option<(f64, f64)>) {
+        let (Some(g), Some((fence, sent))) = (&self.live, self.fence) else { return (false, None) };
+        // SAFETY: the fence was made with this context (a lost context drops both).
+        let done = unsafe { g.gl.get_sync_status(fence) } == glow::SIGNALED;
+        if !done {
+            return (true, None);
+        }
+        // SAFETY: as above; the fence is deleted once.
+        unsafe { g.gl.delete_sync(fence) };
+        self.fence = None;
+        (false, Some((sent, now_ms() - sent)))
+    }
+
+    /// Paints a frame: pending attribute uploads, then one draw call, and a fence behind it (see
+    /// [`Gfx::behind`]; not behind the first frame, which also compiles the shaders). With
+    /// `finish`, waits for the GPU to finish it (the last frame of a layout switch, for its
+    /// timing probe).
+    pub fn paint(&mut self, v: &Viewer, canvas: &HtmlCanvasElement, finish: bool) {
         if self.raw.is_context_lost() {
             return;
         }
@@ -125,22 +174,23 @@ impl Gfx {
         unsafe { g.painter.paint(&g.gl, &params) };
         self.frames += 1;
         Probe::Frames.set(self.frames);
-        if self.first_frame && g.painter.count() > 0 {
-            self.first_frame = false;
-            // Reading one pixel waits for the GPU, so the time is that of a finished frame.
-            let mut px = [0u8; 4];
-            // SAFETY: a live context, and a 1×1 RGBA read into a buffer of exactly 4 bytes.
-            unsafe {
-                g.gl.read_pixels(
-                    0,
-                    0,
-                    1,
-                    1,
-                    glow::RGBA,
-                    glow::UNSIGNED_BYTE,
-                    glow::PixelPackData::Slice(Some(&mut px)),
-                );
+        if let Some((old, _)) = self.fence.take() {
+            // SAFETY: the fence was made with this context.
+            unsafe { g.gl.delete_sync(old) };
+        }
+        let first = self.first_frame && g.painter.count() > 0;
+        if !first {
+            // SAFETY: a live context.
+            if let Ok(fence) = unsafe { g.gl.fence_sync(glow::SYNC_GPU_COMMANDS_COMPLETE, 0) } {
+                self.fence = Some((fence, now_ms()));
             }
+        }
+        if finish {
+            Self::finish(g);
+        }
+        if first {
+            self.first_frame = false;
+            Self::finish(g);
             Probe::FirstFrameMs.set(format_args!("{:.1}", now_ms()));
             if Probe::State.get().as_deref() == Some("loading") {
                 Probe::State.set("drawn");
@@ -151,13 +201,15 @@ impl Gfx {
     /// The context is gone: drop what it held (the browser restores it later).
     pub fn lose(&mut self) {
         self.live = None;
+        self.fence = None;
         Probe::Context.set("lost");
     }
 
     /// The context is back: make the program again and upload everything.
     pub fn restore(&mut self, v: &Viewer) -> Result<(), WebError> {
         self.live = Some(Live::new(&self.raw, self.mode)?);
-        self.upload_positions(v);
+        let loaded: Vec<usize> = (0..v.manifest().layouts.len()).filter(|&l| v.map().has_layout(l)).collect();
+        self.upload_positions(v, &loaded);
         self.dirty = Dirty { all: true, ranks: Vec::new() };
         Probe::Context.set("restored");
         Ok(())

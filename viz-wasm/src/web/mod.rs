@@ -31,8 +31,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use starmap_format::read::{self as map_read, Labels, Points};
-use starmap_format::{FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use starmap_format::read::{self as map_read, Labels, Layouts, Points};
+use starmap_format::{FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
 use wasm_bindgen::prelude::*;
 
 use dom::{document, set_class, set_text, show, Listeners};
@@ -61,6 +61,14 @@ pub fn start() {
             show_error(&e.to_string());
         }
     });
+}
+
+/// Tells the viewer whether the page prefers reduced motion, now and whenever that changes.
+fn reduced_motion(listeners: &mut Listeners, tx: &Sender) {
+    let Ok(Some(query)) = dom::window().match_media("(prefers-reduced-motion: reduce)") else { return };
+    tx.send(Command::ReducedMotion(query.matches()));
+    let (t, q) = (tx.clone(), query.clone());
+    listeners.add(&query, "change", move |_| t.send(Command::ReducedMotion(q.matches())));
 }
 
 thread_local! {
@@ -92,16 +100,20 @@ async fn run() -> Result<(), WebError> {
         Progress::new(manifest.files.iter().map(|f| f.bytes).sum(), page.loading_text.clone(), page.progress.clone());
     panels::filters::build(&page, &manifest);
     panels::legend::build_options(&page, &manifest);
+    panels::layouts::build(&page, &manifest);
     let viewer = Viewer::new(manifest, &page.layout());
     let tx = Sender::new();
     let rt = Runtime::start(viewer, page.clone(), gfx, tx.clone());
     tx.send(Job::Resize);
+    let mut listeners = Listeners::default();
+    reduced_motion(&mut listeners, &tx);
     tx.send(Command::ApplyUrl { hash: history::current_hash(), animate: false });
     {
-        // The controls show the filters from the start.
-        panels::filters::sync(&page, &rt.viewer());
+        // The controls show the filters and the layouts from the start.
+        let v = rt.viewer();
+        panels::filters::sync(&page, &v);
+        panels::layouts::render(&page, &v);
     }
-    let mut listeners = Listeners::default();
     canvas::listen(&mut listeners, &page, &tx);
     panels::listen(&mut listeners, &page, &tx);
     PAGE.with(|p| *p.borrow_mut() = Some((rt.clone(), listeners)));
@@ -118,7 +130,9 @@ async fn run() -> Result<(), WebError> {
         let bytes = fetch.bytes(expect, &progress).await?;
         match name {
             FILE_POINTS => {
-                for f in [FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS].into_iter().filter(|f| m.file(f).is_some()) {
+                // The other layouts last: nothing but switching needs them.
+                let rest = [FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS];
+                for f in rest.into_iter().filter(|f| m.file(f).is_some()) {
                     files.push_back((f, Fetch::start(file_url(&manifest_url, f)?)));
                 }
                 Probe::TPoints.stamp();
@@ -134,7 +148,13 @@ async fn run() -> Result<(), WebError> {
                 tx.send(Command::Labels { labels, columns, search_focused });
             }
             FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
-            _ => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
+            FILE_NEIGHBORS => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
+            _ => {
+                tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
+                // Their k-d trees (for picking once shown) after the browser has drawn.
+                load::yield_to_browser().await?;
+                tx.send(Command::IndexPoints);
+            }
         }
     }
     tx.send(Command::Ready { hash: history::current_hash() });

@@ -1,10 +1,12 @@
-//! What floats over the map as HTML: the ring on the selection, the names of popular points
-//! and the hover tooltip. Positions come from the state; this only moves elements.
+//! What floats over the map as HTML and SVG: the ring on the selection, the names of popular
+//! points, the hover tooltip, and in compare mode where the selection's neighbours went (a line
+//! from each to its place in the other layout, a ring there). Positions come from the state;
+//! this only moves elements.
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use super::dom::{append, create, set_class, set_style, set_text, show};
+use super::dom::{append, create, document, set_attr, set_class, set_style, set_text, show};
 use super::page::Page;
 use crate::state::{Tooltip, Viewer};
 
@@ -50,6 +52,34 @@ impl Overlay {
             let [x, y] = label.at;
             set_style(el, "translate", &format!("{:.0}px {:.0}px", x + left + 7.0, y + top));
             show(el, true);
+        }
+    }
+
+    /// Draws compare mode's marks (or hides them).
+    pub fn place_compare(&self, page: &Page, v: &Viewer) {
+        const SVG: &str = "http://www.w3.org/2000/svg";
+        let svg = &page.compare_marks;
+        let marks = v.compare_marks();
+        set_text(svg, "");
+        show(svg, !marks.is_empty());
+        let [left, top] = page.canvas_origin();
+        let xy = |p: [f64; 2]| [format!("{:.1}", p[0] + left), format!("{:.1}", p[1] + top)];
+        for m in marks {
+            let class = if m.moved { "moved" } else { "stayed" };
+            let (Ok(line), Ok(ring)) =
+                (document().create_element_ns(Some(SVG), "line"), document().create_element_ns(Some(SVG), "circle"))
+            else {
+                return;
+            };
+            let ([x1, y1], [x2, y2]) = (xy(m.at), xy(m.went));
+            for (k, value) in [("x1", &x1), ("y1", &y1), ("x2", &x2), ("y2", &y2), ("class", &class.to_string())] {
+                set_attr(&line, k, value);
+            }
+            for (k, value) in [("cx", &x2), ("cy", &y2), ("r", &"5".to_string()), ("class", &class.to_string())] {
+                set_attr(&ring, k, value);
+            }
+            append(svg, &line);
+            append(svg, &ring);
         }
     }
 

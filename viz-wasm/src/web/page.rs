@@ -39,8 +39,18 @@ pub struct Page {
     pub panel: HtmlElement,
     /// The narrow-screen button that opens the side panel.
     pub panel_toggle: HtmlElement,
+    /// The Layout and Compare menus (hidden for a map of one layout).
+    pub layout_controls: HtmlElement,
+    /// The Layout menu.
+    pub layout: HtmlSelectElement,
+    /// The Compare-with menu.
+    pub compare: HtmlSelectElement,
+    /// The rows of the layouts' quality table.
+    pub layout_rows: HtmlElement,
     /// The colour-by menu.
     pub color_by: HtmlSelectElement,
+    /// The note under it while comparing layouts.
+    pub color_note: HtmlElement,
     /// The legend list.
     pub legend: HtmlElement,
     /// "N of M shown".
@@ -73,6 +83,16 @@ pub struct Page {
     pub details_fields: HtmlElement,
     /// The neighbour list.
     pub neighbors: HtmlElement,
+    /// The compare section of the details.
+    pub details_compare: HtmlElement,
+    /// Its heading.
+    pub compare_title: HtmlElement,
+    /// Its summary line.
+    pub compare_sub: HtmlElement,
+    /// The selection's 2D neighbours, moved or stayed.
+    pub compare_neighbors: HtmlElement,
+    /// The SVG over the map where compare mode draws where neighbours went.
+    pub compare_marks: Element,
     /// The loading box.
     pub loading: HtmlElement,
     /// Its text.
@@ -98,7 +118,12 @@ impl Page {
             reset_view: by_id("reset-view")?,
             panel: by_id("panel")?,
             panel_toggle: by_id("panel-toggle")?,
+            layout_controls: by_id("layout-controls")?,
+            layout: by_id("layout")?,
+            compare: by_id("compare")?,
+            layout_rows: by_id("layout-rows")?,
             color_by: by_id("color-by")?,
+            color_note: by_id("color-note")?,
             legend: by_id("legend")?,
             shown: by_id("shown")?,
             reset_filters: by_id("reset-filters")?,
@@ -115,6 +140,11 @@ impl Page {
             details_sub: by_id("details-sub")?,
             details_fields: by_id("details-fields")?,
             neighbors: by_id("neighbors")?,
+            details_compare: by_id("details-compare")?,
+            compare_title: by_id("compare-title")?,
+            compare_sub: by_id("compare-sub")?,
+            compare_neighbors: by_id("compare-neighbors")?,
+            compare_marks: by_id("compare-marks")?,
             loading: by_id("loading")?,
             loading_text: by_id("loading-text")?,
             progress: by_id("progress")?,

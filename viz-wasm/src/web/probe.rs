@@ -15,6 +15,11 @@
 //! | `selected` | id of the selected entity (absent without a selection) |
 //! | `highlighted` | entities in the highlighted set |
 //! | `search-ms`, `search-seq` | latency of the last keystroke's search (ranking and list), and searches so far |
+//! | `layout` | name of the layout shown (during a switch, the one the points glide to) |
+//! | `compare` | name of the layout compared with (absent outside compare mode) |
+//! | `switching` | `1` while a layout switch runs (absent otherwise) |
+//! | `switch-ms`, `switch-frames` | the last switch: ms from the command to its last frame, and frames painted for it |
+//! | `frame-ms` | how long the GPU takes for a frame, as the viewer estimates it (fewer switch frames on slow renderers) |
 //!
 //! In JS they read as `document.body.dataset.tStart`, `.firstFrameMs`, `.searchSeq` and so on.
 
@@ -59,6 +64,18 @@ pub enum Probe {
     SearchMs,
     /// `data-search-seq`.
     SearchSeq,
+    /// `data-layout`.
+    Layout,
+    /// `data-compare`.
+    Compare,
+    /// `data-switching`.
+    Switching,
+    /// `data-switch-ms`.
+    SwitchMs,
+    /// `data-switch-frames`.
+    SwitchFrames,
+    /// `data-frame-ms`.
+    FrameMs,
 }
 
 impl Probe {
@@ -83,6 +100,12 @@ impl Probe {
             Probe::Highlighted => "highlighted",
             Probe::SearchMs => "searchMs",
             Probe::SearchSeq => "searchSeq",
+            Probe::Layout => "layout",
+            Probe::Compare => "compare",
+            Probe::Switching => "switching",
+            Probe::SwitchMs => "switchMs",
+            Probe::SwitchFrames => "switchFrames",
+            Probe::FrameMs => "frameMs",
         }
     }
 

@@ -13,6 +13,9 @@ pub enum Job {
     ContextLost,
     /// The WebGL context is back.
     ContextRestored,
+    /// An animation frame to look whether the GPU finished the last frame (how long frames take
+    /// decides how many a layout switch may use).
+    GpuPoll,
 }
 
 impl From<Command> for Job {

@@ -2,7 +2,7 @@
 //! [`Changes`] name. Side effects that fire events synchronously (focus, scrolling) happen after
 //! the state is released; their events queue behind the current job.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use super::dom::{focus, now_ms, set_class, window};
@@ -11,7 +11,7 @@ use super::gl::Gfx;
 use super::history::{self, Settle};
 use super::overlay::Overlay;
 use super::page::{show_error, Page};
-use super::panels::{details, filters, highlight, legend, search};
+use super::panels::{details, filters, highlight, layouts, legend, search};
 use super::probe::Probe;
 use super::queue::{Job, Sender};
 use crate::state::{Changes, Command, Focus, Viewer};
@@ -25,6 +25,10 @@ pub struct Runtime {
     frames: Frames,
     settle: Settle,
     tx: Sender,
+    /// The layout switch under way: when it started (ms) and the frames painted for it.
+    switch: Cell<Option<(f64, u32)>>,
+    /// When every file was in (ms): frames sent before then were measured late.
+    ready_ms: Cell<f64>,
 }
 
 impl Runtime {
@@ -38,6 +42,8 @@ impl Runtime {
             frames: Frames::new(tx.clone()),
             settle: Settle::new(tx.clone()),
             tx: tx.clone(),
+            switch: Cell::new(None),
+            ready_ms: Cell::new(f64::INFINITY),
         });
         // Weak: the queue lives inside the runtime.
         let weak: Weak<Self> = Rc::downgrade(&rt);
@@ -57,7 +63,13 @@ impl Runtime {
     fn run(&self, job: Job) {
         match job {
             Job::Command(command) => {
+                if matches!(command, Command::Frame { .. }) && self.gpu_behind(true) {
+                    return;
+                }
                 let t0 = now_ms();
+                if matches!(command, Command::Ready { .. }) {
+                    self.ready_ms.set(t0);
+                }
                 let changes = self.viewer.borrow_mut().apply(command, t0);
                 self.render(&changes, t0);
             }
@@ -66,6 +78,10 @@ impl Runtime {
                 let dpr = window().device_pixel_ratio();
                 self.gfx.borrow_mut().resize(&self.page.canvas, layout.width, layout.height, dpr);
                 self.tx.send_next(Command::Resize(layout));
+            }
+            Job::GpuPoll => {
+                self.frames.polled();
+                self.gpu_behind(false);
             }
             Job::ContextLost => self.gfx.borrow_mut().lose(),
             Job::ContextRestored => {
@@ -77,29 +93,76 @@ impl Runtime {
         }
     }
 
+    /// Looks whether the GPU finished the last frame, telling the state how long it took once
+    /// it did (a layout switch on a slow renderer takes fewer frames). While it is not done:
+    /// a frame of a layout switch waits (`frame`: software renderers take about a second a
+    /// frame at a million points, and switch frames sent faster would queue behind it, each a
+    /// second), and another animation frame comes to look again. Returns whether the frame
+    /// waits.
+    fn gpu_behind(&self, frame: bool) -> bool {
+        let (behind, took) = self.gfx.borrow_mut().behind();
+        // Frames sent while files arrived were looked at late (decoding holds the main thread).
+        if let Some((_, ms)) = took.filter(|&(sent, _)| sent >= self.ready_ms.get()) {
+            let mut v = self.viewer.borrow_mut();
+            v.apply(Command::FrameCost(ms), now_ms());
+            Probe::FrameMs.set(format_args!("{:.1}", v.frame_cost_ms()));
+        }
+        if !behind {
+            return false;
+        }
+        if frame && self.viewer.borrow().morph().is_some() {
+            self.frames.arrived();
+            self.frames.request();
+            return true;
+        }
+        if !frame {
+            self.frames.request_poll();
+        }
+        false
+    }
+
     /// Draws what `ch` names; `t0` is when the command started (for the search latency).
     fn render(&self, ch: &Changes, t0: f64) {
         let page = &*self.page;
         {
             let v = self.viewer.borrow();
             let mut gfx = self.gfx.borrow_mut();
-            if ch.positions {
-                gfx.upload_positions(&v);
+            if !ch.positions.is_empty() {
+                gfx.upload_positions(&v, &ch.positions);
             }
             gfx.mark(&ch.attrs);
+            if ch.switch_started {
+                self.switch.set(Some((t0, 0)));
+                Probe::Switching.set(1);
+            }
             if ch.paint {
                 self.frames.arrived();
-                gfx.paint(&v, &page.canvas);
+                gfx.paint(&v, &page.canvas, ch.switch_ended);
                 let mut overlay = self.overlay.borrow_mut();
                 overlay.place_ring(page, &v);
                 overlay.place_labels(page, &v);
+                overlay.place_compare(page, &v);
+                if let Some((start, frames)) = self.switch.get() {
+                    self.switch.set(Some((start, frames + 1)));
+                }
+            }
+            if ch.switch_ended {
+                if let Some((start, frames)) = self.switch.take() {
+                    Probe::SwitchMs.set(format_args!("{:.1}", now_ms() - start));
+                    Probe::SwitchFrames.set(frames);
+                }
+                Probe::Switching.clear();
             }
             drop(gfx);
+            if ch.layout_controls {
+                layouts::render(page, &v);
+            }
             if ch.details {
                 details::render(page, &v);
             }
             if ch.selection {
                 self.overlay.borrow().place_ring(page, &v);
+                self.overlay.borrow().place_compare(page, &v);
                 match v.selected_id() {
                     Some(id) => Probe::Selected.set(id),
                     None => Probe::Selected.clear(),
@@ -150,6 +213,9 @@ impl Runtime {
         }
         if ch.frame {
             self.frames.request();
+        } else if ch.paint {
+            // The last frame for now: look when the GPU is done with it.
+            self.frames.request_poll();
         }
         // These fire events (focus, blur, scroll) at once; they queue behind this job.
         match ch.focus {

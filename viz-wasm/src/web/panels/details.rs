@@ -1,5 +1,6 @@
 //! The details panel: the selection's name, id, popularity, every column and its nearest
-//! neighbours (buttons that select them).
+//! neighbours (buttons that select them); in compare mode also its nearest 2D neighbours in the
+//! shown layout, each marked as moved away or stayed in the other.
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -24,6 +25,7 @@ pub fn render(page: &Page, v: &Viewer) {
         append(fields, &create_text("dt", "", name));
         append(fields, &create_text("dd", "", value));
     }
+    render_compare(page, v);
     let list = &page.neighbors;
     set_text(list, "");
     match d.neighbors {
@@ -39,6 +41,36 @@ pub fn render(page: &Page, v: &Viewer) {
                 append(list, &li);
             }
         }
+    }
+}
+
+/// The compare section (hidden outside compare mode).
+fn render_compare(page: &Page, v: &Viewer) {
+    let Some(c) = v.compare_details() else {
+        show(&page.details_compare, false);
+        return;
+    };
+    show(&page.details_compare, true);
+    set_text(&page.compare_title, &format!("Neighbours in {} → {}", c.shown, c.other));
+    let k = starmap_format::NEIGHBORHOOD_K;
+    set_text(
+        &page.compare_sub,
+        &format!("{} of its {k} nearest in {} are not among its {k} nearest in {}.", c.changed, c.shown, c.other),
+    );
+    let list = &page.compare_neighbors;
+    set_text(list, "");
+    if c.neighbors.is_empty() {
+        append(list, &create_text("li", "hint", "Loading…"));
+    }
+    for n in c.neighbors {
+        let li = create("li");
+        let b = create_text("button", "", &n.name);
+        set_attr(&b, "type", "button");
+        set_attr(&b, "data-entity", &n.entity.to_string());
+        append(&li, &b);
+        let (class, text) = if n.moved { ("moved", "moved") } else { ("stayed", "stayed") };
+        append(&li, &create_text("span", class, text));
+        append(list, &li);
     }
 }
 
@@ -63,6 +95,12 @@ pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
         if let Some(e) = closest_index(&ev, "[data-entity]", "data-entity") {
             t.send(Command::Select { entity: Some(e), fly: true });
             t.send(Command::Focus(Focus::FirstNeighbor));
+        }
+    });
+    let t = tx.clone();
+    l.add(&page.compare_neighbors, "click", move |ev| {
+        if let Some(e) = closest_index(&ev, "[data-entity]", "data-entity") {
+            t.send(Command::Select { entity: Some(e), fly: true });
         }
     });
 }

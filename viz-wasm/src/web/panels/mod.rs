@@ -4,6 +4,7 @@
 pub mod details;
 pub mod filters;
 pub mod highlight;
+pub mod layouts;
 pub mod legend;
 pub mod search;
 
@@ -19,6 +20,7 @@ pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
     filters::listen(l, page, tx);
     legend::listen(l, page, tx);
     highlight::listen(l, page, tx);
+    layouts::listen(l, page, tx);
     let (panel, toggle) = (page.panel.clone(), page.panel_toggle.clone());
     l.add(&page.panel_toggle, "click", move |_| {
         let open = report(panel.class_list().toggle("open"), "opening the panel").unwrap_or(false);
