@@ -284,56 +284,90 @@ fn gradient(p: &Affinities, y: &[f64], exaggeration: f64, theta: f64, grad: &mut
     }
 }
 
+/// Where a t-SNE optimisation stands: the layout, each coordinate's last step and gain, and
+/// the iterations done. Cloning it after the early phase lets layouts that differ only after
+/// it (their exaggeration) share that phase ([`layouts_from_cosine`]).
+#[derive(Debug, Clone)]
+pub struct Optimizer {
+    y: Vec<f64>,
+    update: Vec<f64>,
+    gains: Vec<f64>,
+    done: usize,
+}
+
+impl Optimizer {
+    /// Starts from `init` (row-major n × 2, e.g. [`initial_layout`]).
+    pub fn new(init: &[f64]) -> Self {
+        Self { y: init.to_vec(), update: vec![0.0; init.len()], gains: vec![1.0; init.len()], done: 0 }
+    }
+
+    /// Runs iterations until `until` of them are done (the first [`EARLY_ITERATIONS`] with
+    /// early exaggeration, the rest with `schedule`'s), advancing `progress` by one each.
+    pub fn run(&mut self, affinities: &Affinities, schedule: &TsneSchedule, until: usize, progress: &dyn Progress) {
+        let n = affinities.n();
+        if n < 2 {
+            progress.advance(until.saturating_sub(self.done) as u64);
+            self.done = self.done.max(until);
+            return;
+        }
+        let mut grad = vec![0.0f64; 2 * n];
+        while self.done < until {
+            let it = self.done;
+            let early = it < EARLY_ITERATIONS;
+            let exaggeration = if early { EARLY_EXAGGERATION } else { schedule.exaggeration };
+            // Belkina et al.'s learning rate, as openTSNE sets it per phase.
+            let rate = (n as f64 / exaggeration).max(50.0);
+            let report = (it + 1).is_multiple_of(50);
+            let cost = gradient(affinities, &self.y, exaggeration, schedule.theta, &mut grad, report);
+            self.y
+                .par_chunks_mut(2)
+                .zip(self.update.par_chunks_mut(2))
+                .zip(self.gains.par_chunks_mut(2))
+                .zip(grad.par_chunks(2))
+                .with_min_len(1024)
+                .for_each(|(((yi, ui), gi), di)| {
+                    for d in 0..2 {
+                        // Gains grow where the gradient turned against the last step, shrink where not.
+                        gi[d] = if (di[d] > 0.0) != (ui[d] > 0.0) { gi[d] + 0.2 } else { gi[d] * 0.8 + MIN_GAIN };
+                        ui[d] = MOMENTUM * ui[d] - rate * gi[d] * di[d];
+                    }
+                    let norm = (ui[0] * ui[0] + ui[1] * ui[1]).sqrt();
+                    if norm > MAX_STEP {
+                        ui[0] *= MAX_STEP / norm;
+                        ui[1] *= MAX_STEP / norm;
+                    }
+                    yi[0] += ui[0];
+                    yi[1] += ui[1];
+                });
+            let y = &mut self.y;
+            let mean =
+                [y.iter().step_by(2).sum::<f64>() / n as f64, y.iter().skip(1).step_by(2).sum::<f64>() / n as f64];
+            y.par_chunks_mut(2).with_min_len(1024).for_each(|p| {
+                p[0] -= mean[0];
+                p[1] -= mean[1];
+            });
+            if report {
+                progress.message(&format!("KL divergence {:.4}", cost / exaggeration - exaggeration.ln()));
+            }
+            progress.advance(1);
+            self.done += 1;
+        }
+    }
+
+    /// The layout (row-major n × 2).
+    pub fn layout(&self) -> Vec<f32> {
+        self.y.iter().map(|&v| v as f32).collect()
+    }
+}
+
 /// Runs t-SNE on `affinities` from `init` (row-major n × 2, e.g. [`initial_layout`]) and
 /// returns the layout. Deterministic given the start: no random numbers are drawn.
 pub fn optimize(affinities: &Affinities, init: &[f64], schedule: &TsneSchedule, progress: &dyn Progress) -> Vec<f32> {
-    let n = affinities.n();
-    let mut y = init.to_vec();
-    if n < 2 {
-        return y.iter().map(|&v| v as f32).collect();
-    }
     let total = EARLY_ITERATIONS + schedule.iterations;
     progress.set_total(total as u64);
-    let mut update = vec![0.0f64; 2 * n];
-    let mut gains = vec![1.0f64; 2 * n];
-    let mut grad = vec![0.0f64; 2 * n];
-    for it in 0..total {
-        let early = it < EARLY_ITERATIONS;
-        let exaggeration = if early { EARLY_EXAGGERATION } else { schedule.exaggeration };
-        // Belkina et al.'s learning rate, as openTSNE sets it per phase.
-        let rate = (n as f64 / exaggeration).max(50.0);
-        let report = (it + 1) % 50 == 0;
-        let cost = gradient(affinities, &y, exaggeration, schedule.theta, &mut grad, report);
-        y.par_chunks_mut(2)
-            .zip(update.par_chunks_mut(2))
-            .zip(gains.par_chunks_mut(2))
-            .zip(grad.par_chunks(2))
-            .with_min_len(1024)
-            .for_each(|(((yi, ui), gi), di)| {
-                for d in 0..2 {
-                    // Gains grow where the gradient turned against the last step, shrink where not.
-                    gi[d] = if (di[d] > 0.0) != (ui[d] > 0.0) { gi[d] + 0.2 } else { gi[d] * 0.8 + MIN_GAIN };
-                    ui[d] = MOMENTUM * ui[d] - rate * gi[d] * di[d];
-                }
-                let norm = (ui[0] * ui[0] + ui[1] * ui[1]).sqrt();
-                if norm > MAX_STEP {
-                    ui[0] *= MAX_STEP / norm;
-                    ui[1] *= MAX_STEP / norm;
-                }
-                yi[0] += ui[0];
-                yi[1] += ui[1];
-            });
-        let mean = [y.iter().step_by(2).sum::<f64>() / n as f64, y.iter().skip(1).step_by(2).sum::<f64>() / n as f64];
-        y.par_chunks_mut(2).with_min_len(1024).for_each(|p| {
-            p[0] -= mean[0];
-            p[1] -= mean[1];
-        });
-        if report {
-            progress.message(&format!("KL divergence {:.4}", cost / exaggeration - exaggeration.ln()));
-        }
-        progress.advance(1);
-    }
-    y.iter().map(|&v| v as f32).collect()
+    let mut optimizer = Optimizer::new(init);
+    optimizer.run(affinities, schedule, total, progress);
+    optimizer.layout()
 }
 
 /// The neighbourhood layout: t-SNE on the co-occurrence stage's cosine neighbours, started
@@ -352,6 +386,52 @@ pub fn layout_from_cosine(
     let p = affinities_from_similarities(top, params.perplexity);
     let schedule = TsneSchedule { exaggeration: params.exaggeration as f64, ..TsneSchedule::default() };
     optimize(&p, &initial_layout(embedding), &schedule, progress)
+}
+
+/// [`layout_from_cosine`] for several parameter sets of one perplexity: they share the
+/// affinities, the start and the early phase (which reads neither exaggeration), so those run
+/// once, then each set's own iterations run in parallel. Each result is bit for bit what
+/// [`layout_from_cosine`] gives for it. `progress[k]` follows set `k` (the shared part
+/// advances them all).
+pub fn layouts_from_cosine(
+    top: &NeighborTable,
+    embedding: &Embedding,
+    params: &[Valid<TsneParams>],
+    progress: &[&dyn Progress],
+) -> Vec<Vec<f32>> {
+    let Some(first) = params.first() else { return Vec::new() };
+    debug_assert!(params.iter().all(|p| p.perplexity == first.perplexity) && progress.len() == params.len());
+    let p = affinities_from_similarities(top, first.perplexity);
+    let schedules: Vec<TsneSchedule> = params
+        .iter()
+        .map(|q| TsneSchedule { exaggeration: q.exaggeration as f64, ..TsneSchedule::default() })
+        .collect();
+    for (task, schedule) in progress.iter().zip(&schedules) {
+        task.set_total((EARLY_ITERATIONS + schedule.iterations) as u64);
+    }
+    let mut shared = Optimizer::new(&initial_layout(embedding));
+    shared.run(&p, &schedules[0], EARLY_ITERATIONS, &Fan(progress));
+    schedules
+        .par_iter()
+        .zip(progress)
+        .map(|(schedule, task)| {
+            let mut own = shared.clone();
+            own.run(&p, schedule, EARLY_ITERATIONS + schedule.iterations, *task);
+            own.layout()
+        })
+        .collect()
+}
+
+/// Reports to every one of several progress tasks.
+struct Fan<'a>(&'a [&'a dyn Progress]);
+
+impl Progress for Fan<'_> {
+    fn advance(&self, done: u64) {
+        self.0.iter().for_each(|p| p.advance(done));
+    }
+    fn message(&self, text: &str) {
+        self.0.iter().for_each(|p| p.message(text));
+    }
 }
 
 /// t-SNE of `embedding` fed its own k-NN table (distances, at least [`neighbors_needed`] per

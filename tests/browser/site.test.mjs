@@ -1,7 +1,7 @@
 // Real-browser tests of the published site (issue: publish & embed): the folder written by
 // `starmap build` itself — viewer bundle embedded in the binary, title filled in — served by
 // `starmap serve`, from a deep subpath, and inside iframes of a host page (one 600×400 embed,
-// and two embeds on one page). run.sh builds tests/browser/out/films-site.
+// and two embeds on one page), and opened from disk. run.sh builds tests/browser/out/films-site.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -142,6 +142,22 @@ describe('the site written by starmap build', () => {
       assert.ok((await brightPixels(page, page.locator(id))) > 800, `points drawn in ${id}`);
     }
     assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('opened from disk (file://), it says in plain text how to open it instead', async () => {
+    const page = await open(browser, `file://${SITE}/index.html`, { waitFor: null });
+    const note = page.locator('#notice[role="alert"]');
+    await note.waitFor({ state: 'visible', timeout: 15000 });
+    const text = await note.innerText();
+    assert.match(text, /opened through a web server/);
+    assert.ok(text.includes(`starmap serve "${SITE}"`), text);
+    assert.match(text, /python3 -m http\.server/);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
+    assert.equal(await page.locator('#loading').isVisible(), false, 'no "Loading map…" left spinning');
+    // It covers the page, on top of the unstyled panel.
+    const box = await note.boundingBox();
+    assert.ok(box && box.x === 0 && box.y === 0 && box.width >= 1200 && box.height >= 800, JSON.stringify(box));
     await page.close();
   });
 });
