@@ -26,12 +26,21 @@ if [ -n "$WASM_BINDGEN_VERSION" ] && ! (have wasm-bindgen && wasm-bindgen --vers
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if ! [ -x /usr/bin/chromium ]; then
+# Browsers: Chromium (headless), and Firefox with a virtual display for it (headless Firefox
+# has no WebGL2 here). About half a minute when missing.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+have xvfb-run || missing+=(xvfb xauth)
+# Mesa's llvmpipe: Firefox's WebGL2 on a machine without a GPU (not a dependency of firefox-esr).
+dpkg -s libgl1-mesa-dri >/dev/null 2>&1 || missing+=(libgl1-mesa-dri)
+if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
-  as_root apt-get install -y --no-install-recommends chromium
+  as_root apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# wasm-opt (binaryen 132) and playwright-core come from npm, pinned in package-lock.json.
-if [ -f package-lock.json ] && ! [ -d node_modules ]; then
+# wasm-opt (binaryen 132), playwright-core (Chromium) and puppeteer-core (Firefox) come from
+# npm, pinned in package-lock.json.
+if [ -f package-lock.json ] && ! { [ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ]; }; then
   npm ci --no-audit --no-fund
 fi

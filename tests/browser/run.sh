@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds what the browser tests need and runs them in headless Chromium (SwiftShader WebGL2):
+# Builds what the browser tests need and runs them in headless Chromium (SwiftShader WebGL2)
+# and, for the core of the suite (firefox.test.mjs), in Firefox (headful on a virtual display:
+# headless Firefox has no WebGL2 here; Mesa llvmpipe draws):
 #   1. the viewer bundle (trunk build of web/index.html, wasm-release profile, wasm-opt from npm),
 #   2. the films demo map, built by `starmap build` from builder/demo/films, with two layouts
 #      (umap, tsne),
 #   3. small hostile and broken maps (synth_map with a hostile title, a truncated points.bin,
 #      a manifest of another format version) and a synthetic map of one layout,
 # then serves them on 127.0.0.1 and runs tests/browser/*.test.mjs with node's test runner.
-# Exits non-zero on any failure. Needs: cargo, trunk, wasm-bindgen-cli, node/npm, chromium
-# (.ci/install-tools.sh installs them).
+# Exits non-zero on any failure. Needs: cargo, trunk, wasm-bindgen-cli, node/npm, chromium,
+# firefox-esr, xvfb-run (.ci/install-tools.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -17,7 +19,7 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
-if ! [ -d node_modules/playwright-core ]; then
+if ! [ -d node_modules/playwright-core ] || ! [ -d node_modules/puppeteer-core ]; then
   step "npm ci"
   npm ci --no-audit --no-fund
 fi
@@ -55,5 +57,6 @@ cp "$OUT"/films/* "$OUT/version/"
 sed -i 's/"format_version": 2/"format_version": 3/' "$OUT/version/manifest.json"
 grep -q '"format_version": 3' "$OUT/version/manifest.json"
 
-step "browser tests (headless Chromium)"
-node --test --test-concurrency=1 tests/browser/
+step "browser tests (headless Chromium; Firefox on a virtual display)"
+# xvfb-run gives Firefox its display; Chromium runs headless all the same.
+xvfb-run -a node --test --test-concurrency=1 tests/browser/
