@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
+import { pixelStats } from './helpers.mjs';
 import { serve } from './server.mjs';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'out');
@@ -75,17 +76,7 @@ const text = (page, sel) => page.$eval(sel, (e) => e.textContent);
 async function brightPixels(page) {
   await page.addStyleTag({ content: '#panel,#top,#details,#loading,#ring,#tooltip,#labels{visibility:hidden!important}' });
   const png = Buffer.from(await (await page.$('#map')).screenshot()).toString('base64');
-  return page.evaluate(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = c.getContext('2d');
-    ctx.drawImage(bmp, 0, 0);
-    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    let bright = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) > 70) bright++;
-    return bright;
-  }, png);
+  return (await pixelStats(page, png)).bright;
 }
 
 async function searchAndOpen(page, query) {
