@@ -140,7 +140,7 @@ pub struct BuildArgs {
     /// (letters, digits, `_ - .`; default: the spec, `:` and `,` as `_`, without `-` and `=`).
     /// Example: --layout tsne --layout umap:min-dist=0.05,neighbors=30,name=tight --layout
     /// tsne:exaggeration=1.5 [default: tsne:exaggeration=1.5,name=structure and
-    /// tsne:name=neighbors; umap alone on maps of more than 100000 entities]
+    /// tsne:name=neighbors; umap alone on maps of more than 100000 entities or fewer than 91]
     #[arg(long = "layout", value_name = "SPEC", value_parser = |s: &str| s.parse::<LayoutSpec>())]
     pub layouts: Vec<LayoutSpec>,
     /// One layout made with the flags below: --projection umap is --layout umap.

@@ -363,14 +363,22 @@ impl FromStr for LayoutSpec {
 /// (docs/CHOICES.md, "Layouts"): [`STRUCTURE_SPEC`] for the large-scale arrangement (ahead of
 /// UMAP on all three figures on films and Last.fm), drawn first as it shows strands and globs
 /// where plain t-SNE shows an even ball of islands; then [`NEIGHBORS_SPEC`] for
-/// neighbourhoods. Past that size UMAP alone: t-SNE would take many times the rest of the build.
+/// neighbourhoods. Past that size UMAP alone: t-SNE would take many times the rest of the build;
+/// below [`TSNE_DEFAULT_MIN_ENTITIES`] too.
 pub fn default_set(entities: usize) -> (Vec<LayoutSpec>, Vec<LeftOut>) {
-    if entities <= TSNE_DEFAULT_MAX_ENTITIES {
-        let specs = [STRUCTURE_SPEC, NEIGHBORS_SPEC].map(|s| s.parse().expect("a valid spec (tested)"));
-        (specs.to_vec(), Vec::new())
+    let why = if entities > TSNE_DEFAULT_MAX_ENTITIES {
+        Some(Why::Large { limit: TSNE_DEFAULT_MAX_ENTITIES })
+    } else if entities < TSNE_DEFAULT_MIN_ENTITIES {
+        Some(Why::Small { least: TSNE_DEFAULT_MIN_ENTITIES })
     } else {
-        let left_out = LeftOut { method: Method::Tsne, entities, limit: TSNE_DEFAULT_MAX_ENTITIES };
-        (vec![LayoutSpec::new(Method::Umap)], vec![left_out])
+        None
+    };
+    match why {
+        None => {
+            let specs = [STRUCTURE_SPEC, NEIGHBORS_SPEC].map(|s| s.parse().expect("a valid spec (tested)"));
+            (specs.to_vec(), Vec::new())
+        }
+        Some(why) => (vec![LayoutSpec::new(Method::Umap)], vec![LeftOut { method: Method::Tsne, entities, why }]),
     }
 }
 
@@ -378,6 +386,11 @@ pub fn default_set(entities: usize) -> (Vec<LayoutSpec>, Vec<LeftOut>) {
 pub const STRUCTURE_SPEC: &str = "tsne:exaggeration=1.5,name=structure";
 /// The default set's neighbourhood layout: plain t-SNE.
 pub const NEIGHBORS_SPEC: &str = "tsne:name=neighbors";
+
+/// Smallest map the default set makes t-SNE layouts of: its default perplexity (30) reads 90
+/// neighbours a point; on fewer entities it is lowered to what there is, and t-SNE piles
+/// entities of the same contexts on one spot (the 22-artist example in README).
+pub const TSNE_DEFAULT_MIN_ENTITIES: usize = 91;
 
 /// Largest map the default set makes a t-SNE layout of: past it, t-SNE takes many times
 /// UMAP's time (README, "Performance").
@@ -390,18 +403,40 @@ pub struct LeftOut {
     pub method: Method,
     /// Entities on the map.
     pub entities: usize,
-    /// Most entities the default set makes it for.
-    pub limit: usize,
+    /// Too many entities, or too few.
+    pub why: Why,
+}
+
+/// Why a layout of the default set was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// More entities than `limit`: it would take many times the rest of the build.
+    Large {
+        /// Most entities the default set makes it for.
+        limit: usize,
+    },
+    /// Fewer than `least`: too few neighbours for its defaults.
+    Small {
+        /// Fewest entities the default set makes it for.
+        least: usize,
+    },
 }
 
 impl fmt::Display for LeftOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{0} left out of the default layouts: {1} entities, more than its limit of {2} (it would take many \
-             times the rest of the build); --layout {0} --layout umap makes both anyway",
-            self.method, self.entities, self.limit
-        )
+        let (method, entities) = (self.method, self.entities);
+        match self.why {
+            Why::Large { limit } => write!(
+                f,
+                "{method} left out of the default layouts: {entities} entities, more than its limit of {limit} (it \
+                 would take many times the rest of the build); --layout {method} --layout umap makes both anyway"
+            ),
+            Why::Small { least } => write!(
+                f,
+                "{method} left out of the default layouts: {entities} entities, fewer than the {least} its defaults \
+                 read (it would pile similar entities on one spot); --layout {method} --layout umap makes both anyway"
+            ),
+        }
     }
 }
 
@@ -470,7 +505,11 @@ mod tests {
     }
 
     #[test]
-    fn the_default_set_leaves_tsne_out_of_large_maps() {
+    fn the_default_set_leaves_tsne_out_of_tiny_and_large_maps() {
+        let (tiny, too_few) = default_set(TSNE_DEFAULT_MIN_ENTITIES - 1);
+        assert_eq!(tiny.iter().map(|s| s.name()).collect::<Vec<_>>(), ["umap"]);
+        assert!(too_few[0].to_string().contains("fewer than the 91"), "{}", too_few[0]);
+        assert_eq!(default_set(TSNE_DEFAULT_MIN_ENTITIES).0.len(), 2);
         let (small, none) = default_set(TSNE_DEFAULT_MAX_ENTITIES);
         assert_eq!(small.iter().map(|s| s.name()).collect::<Vec<_>>(), ["structure", "neighbors"]);
         assert_eq!(small[0].spec(), "tsne:exaggeration=1.5");

@@ -4,7 +4,7 @@
 //! works from a checkout.
 
 use starmap_core::input::InMemory;
-use starmap_core::layout::{default_set, LayoutSpec, Method};
+use starmap_core::layout::{NEIGHBORS_SPEC, STRUCTURE_SPEC};
 use starmap_core::{BuildParams, InputParams, Params, Result};
 
 use super::build::{execute, set_threads, Job};
@@ -25,9 +25,8 @@ fn params() -> BuildParams {
     input.label_col = Some("title".into());
     let mut params = BuildParams::new(input);
     params.quality_label = Some("genre".into());
-    let (mut layouts, _) = default_set(0);
-    layouts.push(LayoutSpec::new(Method::Umap));
-    params.layouts = layouts;
+    params.layouts =
+        [STRUCTURE_SPEC, NEIGHBORS_SPEC, "umap"].iter().map(|s| s.parse().expect("a valid spec (tested)")).collect();
     params
 }
 
@@ -79,7 +78,7 @@ mod tests {
         // The demo's parameters are valid and record the repository paths of its data.
         let p = params().validate().unwrap();
         assert_eq!(p.input.interactions, std::path::Path::new(CAST_PATH));
-        let names: Vec<String> = p.layouts.iter().map(LayoutSpec::name).collect();
+        let names: Vec<String> = p.layouts.iter().map(starmap_core::layout::LayoutSpec::name).collect();
         assert_eq!(names, ["structure", "neighbors", "umap"]);
         assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(FILMS_PATH).is_file());
     }
