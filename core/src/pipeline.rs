@@ -265,6 +265,7 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         title: String::new(),
         description: String::new(),
         build,
+        clusters: Vec::new(),
     };
     Ok(Built { content, embedding, mde: mde_report, counts, label, left_out, warnings })
 }

@@ -377,6 +377,7 @@ fn synth(opts: &Options) -> MapContent {
             quality_label: Some("group".into()),
             ..BuildInfo::default()
         },
+        clusters: Vec::new(),
     }
 }
 
