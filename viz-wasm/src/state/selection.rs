@@ -49,14 +49,37 @@ impl Viewer {
         }
     }
 
-    /// Escape: closes the search list if open, else the details (the map takes the focus).
+    /// Escape: closes the search list if open, else the details, else lets the group go (the
+    /// map takes the focus).
     pub(super) fn escape(&mut self, ch: &mut Changes) {
         if self.search.is_open() {
             self.close_results(ch);
         } else if self.selected.is_some() {
             self.select(None, false, ch);
             ch.focus = Some(Focus::Map);
+        } else if self.group.is_some() {
+            self.set_group(None, ch);
+            ch.focus = Some(Focus::Map);
         }
+    }
+
+    /// What a screen reader hears when the selection changes: the name, its cluster and how
+    /// many neighbours the details list (empty without a selection).
+    pub fn announcement(&self) -> String {
+        let Some(e) = self.selected else { return String::new() };
+        let mut text = self.map.name(e);
+        let levels = self.cluster_levels();
+        if let Some(name) =
+            levels.checked_sub(1).and_then(|l| self.cluster_of(l, e).and_then(|c| self.cluster_name(l, c)))
+        {
+            text.push_str(&format!(", in {name}"));
+        }
+        if let Some(nb) = &self.map.neighbors {
+            let k = nb.of(e as usize).count();
+            text.push_str(&format!(", {k} neighbour{}", if k == 1 { "" } else { "s" }));
+        }
+        text.push_str(". Enter for details.");
+        text
     }
 
     pub(super) fn run_search(&mut self, ch: &mut Changes) {
