@@ -230,6 +230,11 @@ impl Viewer {
         Some(self.manifest.clusters.as_ref()?.levels.get(level)?.clusters.get(id)?.name.clone())
     }
 
+    /// Entities in cluster `id` of `level`.
+    pub fn cluster_size(&self, level: usize, id: usize) -> u32 {
+        self.manifest.clusters.as_ref().and_then(|c| c.levels.get(level)?.clusters.get(id)).map_or(0, |c| c.size)
+    }
+
     /// The name of the cluster one level coarser that holds cluster `id` of `level`.
     pub fn cluster_parent_name(&self, level: usize, id: usize) -> Option<String> {
         let parent = self.manifest.clusters.as_ref()?.levels.get(level)?.clusters.get(id)?.parent?;

@@ -163,6 +163,13 @@ pub enum Command {
     SearchEnter,
     /// A result was chosen.
     OpenResult(u32),
+    /// A cluster was chosen in the results.
+    OpenCluster {
+        /// Level.
+        level: usize,
+        /// Index in the level.
+        id: usize,
+    },
     /// Select an entity (or nothing), flying to it if `fly`.
     Select {
         /// The entity.

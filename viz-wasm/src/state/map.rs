@@ -8,6 +8,7 @@ use starmap_format::search::SearchIndex;
 use starmap_format::{pair_index, Manifest, Neighbors, FILE_METADATA, NEIGHBORHOOD_K};
 
 use super::clusters;
+use super::search::ClusterSearch;
 use crate::colors::Coloring;
 use crate::data;
 use crate::fmtval::{format_value, MISSING};
@@ -42,6 +43,8 @@ pub struct MapData {
     pub neighbors: Option<Neighbors>,
     /// Name search.
     pub search: Option<SearchIndex>,
+    /// Cluster name search (maps with clusters).
+    pub cluster_search: Option<ClusterSearch>,
     /// Each entity's cluster per level (coarsest first), once `clusters.bin` is in.
     pub clusters: Option<Vec<Vec<u16>>>,
     /// Per (layout, level): where each cluster's name goes, in world coordinates.
@@ -195,8 +198,20 @@ impl MapData {
     }
 
     /// Takes the ids and names of `n` entities and builds the search and id indexes.
-    pub fn install_labels(&mut self, n: usize, labels: Labels, columns: Vec<(usize, Column)>) {
+    pub fn install_labels(&mut self, m: &Manifest, labels: Labels, columns: Vec<(usize, Column)>) {
+        let n = m.entity_count as usize;
         self.install_columns(columns);
+        if let Some(c) = &m.clusters {
+            let names: Vec<(usize, usize, String, u32)> = c
+                .levels
+                .iter()
+                .enumerate()
+                .flat_map(|(l, level)| {
+                    level.clusters.iter().enumerate().map(move |(i, c)| (l, i, c.name.clone(), c.size))
+                })
+                .collect();
+            self.cluster_search = Some(ClusterSearch::new(&names));
+        }
         self.search = Some(SearchIndex::new(n, |i| labels.name(i), &labels.popularity));
         self.ids = Some(IdIndex::new(&labels.ids));
         self.labels = Some(labels);

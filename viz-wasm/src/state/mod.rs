@@ -41,7 +41,7 @@ pub use layout::{Layout, Rect};
 pub use legend::entry_on;
 pub use map::MapData;
 pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
-pub use search::SearchState;
+pub use search::{Found, SearchState};
 pub use selection::{DetailsView, ResultRow};
 pub use slider::{position_of, value_at, SLIDER_STEPS};
 pub use stepping::Direction;

@@ -154,6 +154,7 @@ impl Viewer {
             Command::MoveActive(delta) => self.move_active(delta, c),
             Command::SearchEnter => self.search_enter(c),
             Command::OpenResult(e) => self.open_result(e, c),
+            Command::OpenCluster { level, id } => self.open_cluster(level, id, c),
             Command::Select { entity, fly } => self.select(entity, fly, c),
             Command::FlyToEntity { entity, free } => self.fly_to_entity(entity, free, now_ms, c),
             Command::SetColorBy(col) => {
@@ -217,7 +218,7 @@ impl Viewer {
     }
 
     fn install_labels(&mut self, labels: Labels, columns: Vec<(usize, Column)>, focused: bool, ch: &mut Changes) {
-        self.map.install_labels(self.n(), labels, columns);
+        self.map.install_labels(&self.manifest, labels, columns);
         ch.search_ready = true;
         self.apply_pending(ch);
         // Text typed (or linked) before the names arrived is searched once they are in.
