@@ -181,6 +181,10 @@ pub struct BuildArgs {
     /// Write only the map data, not the viewer (index.html and its bundle).
     #[arg(long)]
     pub data_only: bool,
+    /// Also write the whole map as one self-contained HTML file (viewer and data inlined): it
+    /// opens from disk, as an e-mail attachment or from a host that takes a single file.
+    #[arg(long, value_name = "FILE.html", conflicts_with = "data_only")]
+    pub single_file: Option<PathBuf>,
     /// No progress bars and no summary; errors only.
     #[arg(long, short)]
     pub quiet: bool,
@@ -244,6 +248,9 @@ pub struct DemoArgs {
     /// Build only; do not serve.
     #[arg(long)]
     pub no_serve: bool,
+    /// Also write the demo as one self-contained HTML file.
+    #[arg(long, value_name = "FILE.html")]
+    pub single_file: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = threads)]
     pub threads: Option<usize>,

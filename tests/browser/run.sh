@@ -36,7 +36,7 @@ else
   cargo build --release --locked -p starmap-builder -p starmap-tests
   BIN=$TARGET/release
 fi
-rm -rf "$OUT"/{site,films,films-site,host,xss,truncated,version,single}
+rm -rf "$OUT"/{site,films,films-site,films.html,host,xss,truncated,version,single}
 mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
 "$BIN/starmap" build \
   --interactions builder/demo/films/film_cast.csv.gz --entity-col imdb_id --context-col actor \
@@ -45,8 +45,8 @@ mkdir -p "$OUT/site" "$OUT/truncated" "$OUT/version"
 cp web/dist/* "$OUT/site/"
 cp "$OUT"/films/* "$OUT/site/"
 # The published site: `starmap demo` writes the films map with the viewer bundle embedded in the
-# binary (web/release), as users get it (tests/browser/site.test.mjs).
-"$BIN/starmap" demo --out "$OUT/films-site" --no-serve --quiet
+# binary (web/release), as users get it, and the same as one file (tests/browser/site.test.mjs).
+"$BIN/starmap" demo --out "$OUT/films-site" --no-serve --quiet --single-file "$OUT/films.html"
 "$BIN/synth_map" --points 2000 --seed 7 --out "$OUT/xss" --first-label '<img src=x onerror=alert(1)>'
 "$BIN/synth_map" --points 2000 --seed 3 --layouts 1 --out "$OUT/single"
 # A truncated upload: points.bin cut short, the manifest as written.
