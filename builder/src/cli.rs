@@ -55,6 +55,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build the films × cast demo map (shipped inside this binary) and serve it.
     Demo(DemoArgs),
+    /// Write a built map folder as one self-contained HTML file (opens from disk).
+    Pack(PackArgs),
 }
 
 /// A value parser offering the variants of a core choice by name, with their help.
@@ -278,6 +280,16 @@ pub struct NeighborsArgs {
 pub struct InspectArgs {
     /// A built map folder.
     pub dir: PathBuf,
+}
+
+/// `starmap pack` flags.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// A built map folder.
+    pub dir: PathBuf,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
 }
 
 #[cfg(test)]
