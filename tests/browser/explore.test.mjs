@@ -229,6 +229,33 @@ describe('the map names its regions', () => {
     await page.close();
   });
 
+  it('search forgives typos, ranks exact and prefix matches first, and finds cluster names', async () => {
+    const page = await open(browser, `${base}/`);
+    const results = async (query) => {
+      await page.fill('#search', query);
+      await page.waitForFunction((q) => document.body.dataset.searchSeq && document.getElementById('search').value === q, query);
+      await page.waitForSelector('#results [role=option]');
+      return page.$$eval('#results [role=option]', (lis) => lis.map((li) => li.querySelector('.name')?.textContent ?? li.textContent));
+    };
+    assert.equal((await results('Casablnca'))[0], 'Casablanca', 'one letter left out');
+    const wars = await results('Sar Wars');
+    assert.ok(wars.length > 0 && wars.slice(0, 3).every((t) => t.startsWith('Star Wars')), wars.join(' | '));
+    const godfather = await results('godfather');
+    const at = (t) => godfather.indexOf(t);
+    assert.ok(at('The Godfather') >= 0, godfather.join(' | '));
+    assert.ok(at('The Godfather') < at('The Godfather Part II'), godfather.join(' | '));
+    assert.ok(at('The Godfather') < at('The Godfather Part III'), godfather.join(' | '));
+    // A region's name is found too, and Enter on it chooses the cluster.
+    const name = manifest.clusters.levels[0].clusters[0].name;
+    const found = await results(name);
+    const row = await page.$(`#results li.cluster`);
+    assert.ok(row, `no cluster row for ${name}: ${found.join(' | ')}`);
+    await page.click('#results li.cluster');
+    await page.waitForFunction(() => document.body.dataset.group);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   for (const [name, url, size] of [
     ['an embed at 600×400', '/?embed=1', { width: 600, height: 400 }],
     ['a 375 px phone', '/', { width: 375, height: 740 }],
