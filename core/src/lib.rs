@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build_params;
+pub mod cluster;
 pub mod cooc;
 pub mod counts;
 pub mod error;
