@@ -8,6 +8,7 @@
 
 pub mod build_params;
 pub mod cluster;
+pub mod cluster_names;
 pub mod cooc;
 pub mod counts;
 pub mod error;
