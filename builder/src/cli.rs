@@ -101,8 +101,9 @@ pub struct BuildArgs {
     /// Output folder for the map (replaced atomically if it already holds a map).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also write id,x,y,NAME_x,NAME_y,…,d0,d1,… to this CSV file: the first layout, every layout by
-    /// its name, then the high-dimensional coordinates.
+    /// Also write id,x,y,NAME_x,NAME_y,…,cluster,cluster_name,d0,d1,… to this CSV file: the first
+    /// layout, every layout by its name, the coarsest cluster (index and name; with clusters
+    /// only), then the high-dimensional coordinates.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
     /// Field delimiter of the input files: one character, or `tab` [default: tab for .tsv, .tab, .dat, else comma].
@@ -168,6 +169,11 @@ pub struct BuildArgs {
     /// more of the large-scale arrangement (docs/CHOICES.md).
     #[arg(long, value_name = "X", default_value_t = TsneParams::default().exaggeration)]
     pub exaggeration: f32,
+    /// Make no clusters. By default a build finds communities of the relationship graph in 1–3
+    /// nested levels (Leiden), names each by the metadata values over-represented in it (else by
+    /// its most popular members) and writes them to clusters.bin, for the viewer's region names.
+    #[arg(long)]
+    pub no_clusters: bool,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     #[arg(long, value_name = "N", default_value_t = BuildParams::DEFAULT_SEED)]
     pub seed: u64,
@@ -222,6 +228,7 @@ impl BuildArgs {
             umap: UmapParams { neighbors: self.umap_neighbors, min_dist: self.min_dist, epochs: self.umap_epochs },
             tsne: TsneParams { perplexity: self.perplexity, exaggeration: self.exaggeration },
             quality_label: self.quality_label.clone(),
+            no_clusters: self.no_clusters,
             seed: self.seed,
             data_only: self.data_only,
         }
@@ -354,6 +361,7 @@ mod tests {
             "2",
             "--delimiter",
             "tab",
+            "--no-clusters",
             "--quiet",
         ]);
         let p = b.params().validate().unwrap();
@@ -362,6 +370,7 @@ mod tests {
         assert_eq!(p.graph.similarity, Similarity::CosineDamped);
         assert_eq!(p.input.delimiter, Some("tab".parse().unwrap()));
         assert_eq!(p.input.id_col(), "id");
+        assert!(p.no_clusters);
         let recorded = p.to_manifest().unwrap();
         assert_eq!(recorded["perplexity"], starmap_format::ParamValue::Float(30.0));
         assert_eq!(recorded["similarity"], starmap_format::ParamValue::Text("cosine-damped".into()));

@@ -191,6 +191,22 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
             "Who plays what; from the survey",
         ],
     );
+    assert!(c.dir.path().join("rebuilt").join("clusters.bin").is_file(), "30 entities have clusters");
+    rebuild_round_trip(
+        c.dir.path(),
+        &[
+            "--interactions",
+            "my plays.txt",
+            "--entity-col",
+            "item",
+            "--context-col",
+            "user",
+            "--delimiter",
+            ";",
+            "--no-clusters",
+        ],
+    );
+    assert!(!c.dir.path().join("rebuilt").join("clusters.bin").exists());
 }
 
 #[test]
