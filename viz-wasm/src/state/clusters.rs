@@ -178,6 +178,13 @@ pub fn anchors(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Option<[f64
     sum.iter().map(|s| (s[2] > 0.0).then(|| [s[0] / s[2], s[1] / s[2]])).collect()
 }
 
+/// The smallest cluster named at zoom ratio `zoom` on a map of `n` entities: a quarter of a
+/// percent of the map when it is shown whole (a pair of films floating apart is no region),
+/// less as one zooms in.
+pub fn min_named_size(n: usize, zoom: f64) -> u64 {
+    ((n as f64 / 400.0 / zoom.max(1.0)) as u64).max(1)
+}
+
 /// The level whose names show at zoom ratio `zoom`, of `levels`.
 pub fn level_for_zoom(zoom: f64, levels: usize) -> usize {
     LEVEL_ZOOM.iter().filter(|&&z| zoom >= z).count().min(levels.saturating_sub(1))
@@ -258,7 +265,9 @@ impl Viewer {
         if levels == 0 || self.morph.is_some() || self.compare.is_some() {
             return Vec::new();
         }
-        let level = level_for_zoom(self.camera.zoom_ratio(), levels);
+        let zoom = self.camera.zoom_ratio();
+        let level = level_for_zoom(zoom, levels);
+        let min_size = min_named_size(self.n(), zoom);
         let (Some(info), Some(anchors)) = (
             self.manifest.clusters.as_ref().and_then(|c| c.levels.get(level)),
             self.map.cluster_anchors.get(&(self.shown_layout, level)),
@@ -269,6 +278,7 @@ impl Viewer {
             .clusters
             .iter()
             .enumerate()
+            .filter(|(_, c)| u64::from(c.size) >= min_size)
             .filter_map(|(id, c)| {
                 let w = anchors.get(id).copied().flatten()?;
                 Some((id, self.camera.screen_from_world(w), c.name.chars().count(), u64::from(c.size)))
@@ -330,6 +340,13 @@ mod tests {
         let [x, y] = a[0].unwrap();
         assert!((x - 10.045).abs() < 0.1 && (y - 10.045).abs() < 0.1, "{x} {y}");
         assert_eq!(a[1], None, "an empty cluster has no anchor");
+    }
+
+    #[test]
+    fn tiny_clusters_are_named_only_close_up() {
+        assert_eq!(min_named_size(14_569, 1.0), 36);
+        assert_eq!(min_named_size(14_569, 8.0), 4);
+        assert_eq!(min_named_size(100, 1.0), 1, "small maps name every cluster");
     }
 
     #[test]
