@@ -22,9 +22,12 @@ const GOOD_GAP: f64 = 160.0;
 const GRID: usize = 64;
 /// Zoom ratios (to the fitted view) from which the next finer level's names show.
 const LEVEL_ZOOM: [f64; 2] = [2.5, 7.0];
-/// Pixels a name's box takes per character, and its height.
-const CHAR_PX: f64 = 7.5;
-const LABEL_H_PX: f64 = 20.0;
+/// Pixels a name's box takes per character, and its height, at the coarsest level (larger
+/// type) and below; generous, as the page measures the boxes it drew too.
+const CHAR_PX: [f64; 2] = [9.0, 7.8];
+const LABEL_H_PX: [f64; 2] = [24.0, 20.0];
+/// Clear space between two names.
+const LABEL_GAP_PX: f64 = 4.0;
 
 /// Perceptual-ish distance between two colours ("redmean" weighted RGB).
 fn color_distance(a: [u8; 3], b: [u8; 3]) -> f64 {
@@ -213,12 +216,15 @@ pub fn place_cluster_labels(
     items.sort_by_key(|&(id, _, _, size)| (std::cmp::Reverse(size), id));
     let mut placed: Vec<ClusterLabel> = Vec::new();
     for (id, [x, y], chars, _) in items {
-        let half_w = (chars.min(30) as f64 * CHAR_PX + 12.0) / 2.0;
-        let rect =
-            Rect { left: x - half_w, top: y - LABEL_H_PX / 2.0, right: x + half_w, bottom: y + LABEL_H_PX / 2.0 };
+        let k = usize::from(level > 0);
+        let half_w = (chars.min(30) as f64 * CHAR_PX[k] + 14.0) / 2.0;
+        let half_h = LABEL_H_PX[k] / 2.0;
+        let rect = Rect { left: x - half_w, top: y - half_h, right: x + half_w, bottom: y + half_h };
         let inside =
             rect.left >= free.left && rect.right <= free.right && rect.top >= free.top && rect.bottom <= free.bottom;
-        if !inside || placed.iter().any(|p| p.rect.overlaps(&rect)) {
+        let g = LABEL_GAP_PX;
+        let padded = Rect { left: rect.left - g, top: rect.top - g, right: rect.right + g, bottom: rect.bottom + g };
+        if !inside || placed.iter().any(|p| p.rect.overlaps(&padded)) {
             continue;
         }
         placed.push(ClusterLabel { level, id, at: [x, y], rect });

@@ -98,6 +98,21 @@ impl Overlay {
                 show(el, false);
             }
         }
+        // The state placed estimated boxes; fonts differ, so check the boxes as drawn, biggest
+        // cluster first, and hide any name that still touches one kept before it.
+        let mut kept: Vec<web_sys::DomRect> = Vec::new();
+        for label in &placed {
+            let Some(el) = self.cluster_buttons.get(&(label.level, label.id)) else { continue };
+            let r = el.get_bounding_client_rect();
+            let touches = kept.iter().any(|k| {
+                r.left() < k.right() && k.left() < r.right() && r.top() < k.bottom() && k.top() < r.bottom()
+            });
+            if touches {
+                show(el, false);
+            } else {
+                kept.push(r);
+            }
+        }
     }
 
     /// Draws the lasso being drawn (or hides it).
