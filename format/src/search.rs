@@ -951,6 +951,8 @@ mod tests {
         assert_eq!(entities(&idx.search("anim", 5)), [3, 4]);
         assert_eq!(idx.search("westrens", 5), [Hit { entity: 1, tier: Tier::Fuzzy }]);
         assert!(idx.heap_bytes() < 4096, "a short list stays small: {} bytes", idx.heap_bytes());
+        let mut none = SearchIndex::new(0, |_| "", &[]);
+        assert!(none.is_empty() && none.search("noir", 5).is_empty() && none.search("x", 5).is_empty());
     }
 
     #[test]
