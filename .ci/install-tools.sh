@@ -44,8 +44,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# wasm-opt (binaryen 132), playwright-core (Chromium) and puppeteer-core (Firefox) come from
+# wasm-opt (binaryen 132), playwright-core (Chromium), puppeteer-core (Firefox) and axe-core
+# (the accessibility checks of the browser tests) come from
 # npm, pinned in package-lock.json.
-if [ -f package-lock.json ] && ! { [ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ]; }; then
+if [ -f package-lock.json ] && ! { [ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ] && [ -d node_modules/axe-core ]; }; then
   npm ci --no-audit --no-fund
 fi

@@ -22,7 +22,7 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
-if ! [ -d node_modules/playwright-core ] || ! [ -d node_modules/puppeteer-core ]; then
+if ! [ -d node_modules/playwright-core ] || ! [ -d node_modules/puppeteer-core ] || ! [ -d node_modules/axe-core ]; then
   step "npm ci"
   npm ci --no-audit --no-fund
 fi
