@@ -7,8 +7,8 @@
 //! singletons into well-connected sub-communities, the graph is aggregated by the refined
 //! communities (starting from the unrefined ones) and the whole repeats until no node moves.
 //! The refinement is what makes every community connected; a last pass splits any community
-//! that is not, so that holds whatever happens. Written here: no maintained Rust crate offers
-//! Leiden with a seed, and this is ~300 lines.
+//! that is not, so that holds whatever happens. Written here (ARCHITECTURE.md, "Written by
+//! hand"): seeded, thread-count-independent results on our own graph are most of the code.
 //!
 //! [`hierarchy`] makes the levels (docs/CHOICES.md). The graph's own communities (Leiden at
 //! resolution 1) are one level. When they are many, coarser levels come from clustering the
@@ -410,9 +410,15 @@ pub fn leiden(net: &Net, gamma: f64, seed: u64) -> (Vec<u32>, usize) {
 }
 
 /// The communities of `net` at the resolution between `lo` and `hi` (by bisection of its
-/// logarithm) whose count is nearest `target`: ids and count. Lower resolutions merge more.
-/// Stops early within [`CLOSE_ENOUGH`] of the target.
-fn nearest_count(net: &Net, (lo, hi): (f64, f64), target: usize, seed: u64) -> (Vec<u32>, usize) {
+/// logarithm) whose count is nearest `target`, among those `acceptable` (ids, count): ids and
+/// count. Lower resolutions merge more. Stops early within [`CLOSE_ENOUGH`] of the target.
+fn nearest_count(
+    net: &Net,
+    (lo, hi): (f64, f64),
+    target: usize,
+    seed: u64,
+    acceptable: impl Fn(&[u32], usize) -> bool,
+) -> Option<(Vec<u32>, usize)> {
     let (mut lo, mut hi) = (lo.ln(), hi.ln());
     let mut best: Option<(Vec<u32>, usize)> = None;
     for step in 0..BISECTION_STEPS {
@@ -423,15 +429,15 @@ fn nearest_count(net: &Net, (lo, hi): (f64, f64), target: usize, seed: u64) -> (
         } else {
             lo = mid;
         }
-        let better = best.as_ref().is_none_or(|b| count.abs_diff(target) < b.1.abs_diff(target));
-        if better {
+        let close = (count.abs_diff(target) as f64) <= CLOSE_ENOUGH * target as f64;
+        if acceptable(&part, count) && best.as_ref().is_none_or(|b| count.abs_diff(target) < b.1.abs_diff(target)) {
             best = Some((part, count));
-        }
-        if (count.abs_diff(target) as f64) <= CLOSE_ENOUGH * target as f64 {
-            break;
+            if close {
+                break;
+            }
         }
     }
-    best.unwrap_or_else(|| ((0..net.n() as u32).collect(), net.n()))
+    best
 }
 
 /// The cluster hierarchy of the graph `g`: levels coarsest first, each entity's cluster per
@@ -440,7 +446,9 @@ fn nearest_count(net: &Net, (lo, hi): (f64, f64), target: usize, seed: u64) -> (
 ///
 /// The graph's own communities (Leiden at resolution 1) are one level. Above [`TOP_MAX`] of
 /// them, levels above are made by clustering them: a coarsest of about [`TOP_TARGET`], and a
-/// middle one at the geometric mean when there are [`MIDDLE_RATIO`] times more. Otherwise they
+/// middle one at the geometric mean when there are [`MIDDLE_RATIO`] times more; a level is kept
+/// only when its count is within a factor of about 2 of its target and it groups the one below
+/// (no cluster holding more than half of it). Otherwise they
 /// are the coarsest level, and a finer one splits each of them (Leiden on the edges inside
 /// them, the resolution found for about [`FINE_RATIO`] times as many clusters of at least
 /// [`FINE_MEAN_SIZE`] entities on average), so that a reader can go from regions to
@@ -466,12 +474,13 @@ pub fn hierarchy(g: &Graph, seed: u64) -> Vec<Vec<u32>> {
         targets.push(TOP_TARGET);
         for (k, target) in targets.into_iter().enumerate() {
             let below = counts[counts.len() - 1];
-            let (map, count) = nearest_count(&net, (1e-3, 1.0), target, mix64(seed ^ (k as u64 + 1)));
-            // A level as fine as the one below it is the same level (they nest); one cluster says
-            // nothing.
-            if count == below || count < 2 {
-                continue;
-            }
+            // A level must come near its count (the coarsest one must be readable), and group
+            // the one below: one cluster swallowing half of it is no grouping, and communities
+            // with nothing above them (mixed evenly, as planted ones) make such a blob at every
+            // resolution that merges them.
+            let acceptable = |map: &[u32], count: usize| near(count, target) && groups(map, count, below);
+            let seed = mix64(seed ^ (k as u64 + 1));
+            let Some((map, count)) = nearest_count(&net, (1e-3, 1.0), target, seed, acceptable) else { continue };
             let finer = &levels[levels.len() - 1];
             levels.push(finer.iter().map(|&c| map[c as usize]).collect());
             counts.push(count);
@@ -482,8 +491,8 @@ pub fn hierarchy(g: &Graph, seed: u64) -> Vec<Vec<u32>> {
         if target >= 2 * natural_count {
             // Communities of the edges inside each cluster lie inside it: the levels nest.
             let inside = base.within(&levels[0]);
-            let (fine, count) = nearest_count(&inside, (1.0, 1e3), target, mix64(seed ^ 0x66696e65));
-            if count > natural_count {
+            let finer = |_: &[u32], count: usize| count > natural_count;
+            if let Some((fine, count)) = nearest_count(&inside, (1.0, 1e3), target, mix64(seed ^ 0x66696e65), finer) {
                 levels.insert(0, fine);
                 counts.insert(0, count);
             }
@@ -498,6 +507,22 @@ pub fn hierarchy(g: &Graph, seed: u64) -> Vec<Vec<u32>> {
     levels.reverse();
     counts.reverse();
     levels.iter().zip(&counts).map(|(ids, &count)| by_size(ids, count)).collect()
+}
+
+/// Whether a level of `count` clusters is near enough its `target`: from 2/5 of it to twice it
+/// (for the coarsest level, 8 to 40 regions).
+fn near(count: usize, target: usize) -> bool {
+    5 * count >= 2 * target && count <= 2 * target
+}
+
+/// Whether `map`, `count` clusters of the `below` clusters of a finer level, groups them: at
+/// least two, fewer than `below`, none holding more than half of them.
+fn groups(map: &[u32], count: usize, below: usize) -> bool {
+    let mut sizes = vec![0usize; count];
+    for &c in map {
+        sizes[c as usize] += 1;
+    }
+    (2..below).contains(&count) && sizes.iter().all(|&s| 2 * s <= below)
 }
 
 /// Renumbers clusters by size, largest first, ties by smallest member.
@@ -642,6 +667,30 @@ mod tests {
         assert!(hierarchy(&graph(40, &clique_edges(0, 40)), 0).is_empty());
         // Few clusters of few entities make one level.
         assert_eq!(hierarchy(&ring_of_cliques(8, 6), 0).len(), 1);
+    }
+
+    #[test]
+    fn communities_with_nothing_above_them_get_no_coarser_level() {
+        // 60 cliques of 8, every two joined by one edge: 60 communities, and a lower resolution
+        // merges them all at once.
+        let mut edges = Vec::new();
+        for a in 0..60u32 {
+            edges.extend(clique_edges(a * 8, 8));
+            edges.extend((a + 1..60).map(|b| (a * 8 + b % 8, b * 8 + a % 8)));
+        }
+        let levels = hierarchy(&graph(480, &edges), 2);
+        assert_eq!(levels.len(), 1);
+        assert_eq!(levels[0].iter().max(), Some(&59));
+    }
+
+    #[test]
+    fn a_coarser_level_must_come_near_its_count_and_group_the_finer_one() {
+        assert!(near(8, TOP_TARGET) && near(40, TOP_TARGET) && !near(7, TOP_TARGET) && !near(41, TOP_TARGET));
+        // 10 clusters below: a blob of 6 and 4 alone is refused, 5 pairs are fine.
+        assert!(!groups(&[0, 0, 0, 0, 0, 0, 1, 2, 3, 4], 5, 10));
+        assert!(groups(&[0, 0, 1, 1, 2, 2, 3, 3, 4, 4], 5, 10));
+        assert!(groups(&[0, 0, 0, 0, 0, 1, 1, 1, 1, 1], 2, 10), "two halves");
+        assert!(!groups(&[0; 10], 1, 10) && !groups(&(0..10).collect::<Vec<_>>(), 10, 10));
     }
 
     #[test]

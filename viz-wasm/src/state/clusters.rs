@@ -90,13 +90,20 @@ pub fn adjacency(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Vec<bool>
     adj
 }
 
+/// Indices `0..n` ordered by `size` descending, ties by index: one sort shared by every
+/// "biggest first" list (each sort instantiated anew costs the viewer kilobytes).
+pub fn largest_first(n: usize, size: &dyn Fn(usize) -> u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| size(b).cmp(&size(a)).then(a.cmp(&b)));
+    order
+}
+
 /// A palette colour per cluster, largest first: each takes the colour farthest from those of
 /// the clusters it touches that already have one (then the least used, then the first), so
 /// touching regions never look alike.
 pub fn assign_colors(adj: &[Vec<bool>], sizes: &[u64]) -> Vec<usize> {
     let n = sizes.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&c| (std::cmp::Reverse(sizes[c]), c));
+    let order = largest_first(n, &|c| sizes[c]);
     let mut color: Vec<Option<usize>> = vec![None; n];
     let mut used = vec![0usize; CLUSTER_PALETTE.len()];
     for &c in &order {
@@ -129,8 +136,7 @@ pub fn cluster_coloring(ids: &[u16], names: &[String], sizes: &[u64], colors: &[
         let [r, g, b] = CLUSTER_PALETTE[ci % CLUSTER_PALETTE.len()];
         palette[k] = [r, g, b, 255];
     }
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by_key(|&c| (std::cmp::Reverse(sizes.get(c).copied().unwrap_or(0)), c));
+    let order = largest_first(names.len(), &|c| sizes.get(c).copied().unwrap_or(0));
     let entries = order
         .into_iter()
         .map(|c| LegendEntry {
@@ -208,14 +214,11 @@ pub struct ClusterLabel {
 
 /// Places names, biggest cluster first, centred on their anchors, inside `free`, skipping any
 /// that would overlap one placed before. `items`: (id, anchor on screen, characters, size).
-pub fn place_cluster_labels(
-    level: usize,
-    mut items: Vec<(usize, [f64; 2], usize, u64)>,
-    free: Rect,
-) -> Vec<ClusterLabel> {
-    items.sort_by_key(|&(id, _, _, size)| (std::cmp::Reverse(size), id));
+pub fn place_cluster_labels(level: usize, items: Vec<(usize, [f64; 2], usize, u64)>, free: Rect) -> Vec<ClusterLabel> {
+    // Ids are unique, so id order breaks ties as largest_first does.
+    let order = largest_first(items.len(), &|k| items[k].3);
     let mut placed: Vec<ClusterLabel> = Vec::new();
-    for (id, [x, y], chars, _) in items {
+    for (id, [x, y], chars, _) in order.into_iter().map(|k| items[k]) {
         let k = usize::from(level > 0);
         let half_w = (chars.min(30) as f64 * CHAR_PX[k] + 14.0) / 2.0;
         let half_h = LABEL_H_PX[k] / 2.0;

@@ -108,7 +108,7 @@ fn summarize(column: &Column, members: &[u32]) -> String {
             if v.is_empty() {
                 return MISSING.into();
             }
-            v.sort_by(f32::total_cmp);
+            v.sort_unstable_by(f32::total_cmp);
             let (lo, hi, mid) = (v[0], v[v.len() - 1], v[v.len() / 2]);
             format!(
                 "{} – {} (median {})",
@@ -133,9 +133,11 @@ fn top_values(column: &Column, dict: &[String], members: &[u32]) -> String {
         }
     }
     let total = members.len();
-    let mut order: Vec<usize> = (0..counts.len()).filter(|&k| counts[k] > 0).collect();
     // Most frequent first; ties in dictionary order, so the summary is stable.
-    order.sort_by_key(|&k| (std::cmp::Reverse(counts[k]), k));
+    let order: Vec<usize> = super::clusters::largest_first(counts.len(), &|k| counts[k] as u64)
+        .into_iter()
+        .filter(|&k| counts[k] > 0)
+        .collect();
     if order.is_empty() {
         return MISSING.into();
     }

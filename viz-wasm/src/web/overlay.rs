@@ -104,9 +104,9 @@ impl Overlay {
         for label in &placed {
             let Some(el) = self.cluster_buttons.get(&(label.level, label.id)) else { continue };
             let r = el.get_bounding_client_rect();
-            let touches = kept.iter().any(|k| {
-                r.left() < k.right() && k.left() < r.right() && r.top() < k.bottom() && k.top() < r.bottom()
-            });
+            let touches = kept
+                .iter()
+                .any(|k| r.left() < k.right() && k.left() < r.right() && r.top() < k.bottom() && k.top() < r.bottom());
             if touches {
                 show(el, false);
             } else {
