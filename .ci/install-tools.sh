@@ -26,21 +26,27 @@ if [ -n "$WASM_BINDGEN_VERSION" ] && ! (have wasm-bindgen && wasm-bindgen --vers
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# Browsers: Chromium (headless), and Firefox with a virtual display for it (headless Firefox
-# has no WebGL2 here). About half a minute when missing.
+# Browsers: Chromium (headless), and Firefox and WebKit with a virtual display for them
+# (headless Firefox has no WebGL2 here). WebKit: webkit2gtk-driver brings WebKitWebDriver and
+# WebKitGTK with its MiniBrowser (Safari's engine). About half a minute for Chromium and Firefox
+# when missing; WebKit adds some 80 packages beyond theirs, about 63 MiB to download (237 MiB
+# installed: WebKitGTK, JavaScriptCore, GStreamer), by apt-cache on Debian 12.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+have WebKitWebDriver || missing+=(webkit2gtk-driver)
 have xvfb-run || missing+=(xvfb xauth)
-# Mesa's llvmpipe: Firefox's WebGL2 on a machine without a GPU (not a dependency of firefox-esr).
+# Mesa's llvmpipe: Firefox's and WebKit's WebGL2 on a machine without a GPU (not a dependency of
+# firefox-esr).
 dpkg -s libgl1-mesa-dri >/dev/null 2>&1 || missing+=(libgl1-mesa-dri)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
   as_root apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# wasm-opt (binaryen 132), playwright-core (Chromium) and puppeteer-core (Firefox) come from
+# wasm-opt (binaryen 132), playwright-core (Chromium), puppeteer-core (Firefox) and axe-core
+# (the accessibility checks of the browser tests) come from
 # npm, pinned in package-lock.json.
-if [ -f package-lock.json ] && ! { [ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ]; }; then
+if [ -f package-lock.json ] && ! { [ -d node_modules/playwright-core ] && [ -d node_modules/puppeteer-core ] && [ -d node_modules/axe-core ]; }; then
   npm ci --no-audit --no-fund
 fi

@@ -55,6 +55,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build the films × cast demo map (shipped inside this binary) and serve it.
     Demo(DemoArgs),
+    /// Write a built map folder as one self-contained HTML file (opens from disk).
+    Pack(PackArgs),
 }
 
 /// A value parser offering the variants of a core choice by name, with their help.
@@ -99,8 +101,9 @@ pub struct BuildArgs {
     /// Output folder for the map (replaced atomically if it already holds a map).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also write id,x,y,NAME_x,NAME_y,…,d0,d1,… to this CSV file: the first layout, every layout by
-    /// its name, then the high-dimensional coordinates.
+    /// Also write id,x,y,NAME_x,NAME_y,…,cluster,cluster_name,d0,d1,… to this CSV file: the first
+    /// layout, every layout by its name, the coarsest cluster (index and name; with clusters
+    /// only), then the high-dimensional coordinates.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
     /// Field delimiter of the input files: one character, or `tab` [default: tab for .tsv, .tab, .dat, else comma].
@@ -166,6 +169,11 @@ pub struct BuildArgs {
     /// more of the large-scale arrangement (docs/CHOICES.md).
     #[arg(long, value_name = "X", default_value_t = TsneParams::default().exaggeration)]
     pub exaggeration: f32,
+    /// Make no clusters. By default a build finds communities of the relationship graph in 1–3
+    /// nested levels (Leiden), names each by the metadata values over-represented in it (else by
+    /// its most popular members) and writes them to clusters.bin, for the viewer's region names.
+    #[arg(long)]
+    pub no_clusters: bool,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     #[arg(long, value_name = "N", default_value_t = BuildParams::DEFAULT_SEED)]
     pub seed: u64,
@@ -181,6 +189,10 @@ pub struct BuildArgs {
     /// Write only the map data, not the viewer (index.html and its bundle).
     #[arg(long)]
     pub data_only: bool,
+    /// Also write the whole map as one self-contained HTML file (viewer and data inlined): it
+    /// opens from disk, as an e-mail attachment or from a host that takes a single file.
+    #[arg(long, value_name = "FILE.html", conflicts_with = "data_only")]
+    pub single_file: Option<PathBuf>,
     /// No progress bars and no summary; errors only.
     #[arg(long, short)]
     pub quiet: bool,
@@ -216,6 +228,7 @@ impl BuildArgs {
             umap: UmapParams { neighbors: self.umap_neighbors, min_dist: self.min_dist, epochs: self.umap_epochs },
             tsne: TsneParams { perplexity: self.perplexity, exaggeration: self.exaggeration },
             quality_label: self.quality_label.clone(),
+            no_clusters: self.no_clusters,
             seed: self.seed,
             data_only: self.data_only,
         }
@@ -244,6 +257,9 @@ pub struct DemoArgs {
     /// Build only; do not serve.
     #[arg(long)]
     pub no_serve: bool,
+    /// Also write the demo as one self-contained HTML file.
+    #[arg(long, value_name = "FILE.html")]
+    pub single_file: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = threads)]
     pub threads: Option<usize>,
@@ -271,6 +287,16 @@ pub struct NeighborsArgs {
 pub struct InspectArgs {
     /// A built map folder.
     pub dir: PathBuf,
+}
+
+/// `starmap pack` flags.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// A built map folder.
+    pub dir: PathBuf,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
 }
 
 #[cfg(test)]
@@ -335,6 +361,7 @@ mod tests {
             "2",
             "--delimiter",
             "tab",
+            "--no-clusters",
             "--quiet",
         ]);
         let p = b.params().validate().unwrap();
@@ -343,6 +370,7 @@ mod tests {
         assert_eq!(p.graph.similarity, Similarity::CosineDamped);
         assert_eq!(p.input.delimiter, Some("tab".parse().unwrap()));
         assert_eq!(p.input.id_col(), "id");
+        assert!(p.no_clusters);
         let recorded = p.to_manifest().unwrap();
         assert_eq!(recorded["perplexity"], starmap_format::ParamValue::Float(30.0));
         assert_eq!(recorded["similarity"], starmap_format::ParamValue::Text("cosine-damped".into()));

@@ -144,12 +144,33 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     assert!(o.status.success(), "{}", text(&o));
     let exported = std::fs::read_to_string(&csv).unwrap();
     let mut lines = exported.lines();
-    // The first layout, every layout by name (the default set: UMAP alone on 30 entities), then
-    // the embedding.
-    assert_eq!(lines.next(), Some("id,x,y,umap_x,umap_y,d0,d1,d2"));
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // The first layout, every layout by name (the default set: UMAP alone on 30 entities), the
+    // coarsest cluster and its name, then the embedding.
+    assert_eq!(lines.next(), Some("id,x,y,umap_x,umap_y,cluster,cluster_name,d0,d1,d2"));
+    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
     assert_eq!(rows.len(), 30);
-    assert!(rows.iter().all(|r| r.len() == 8 && r[1..3] == r[3..5]));
+    assert!(rows.iter().all(|r| r.len() == 10 && r[1..3] == r[3..5]), "{rows:?}");
+    // The clusters and their names are the map's coarsest level: the three groups of items.
+    let map: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.out().join("manifest.json")).unwrap()).unwrap();
+    let top = map["clusters"]["levels"][0]["clusters"].as_array().unwrap();
+    assert_eq!(top.len(), 3, "{top:?}");
+    for r in &rows {
+        let c: usize = r[5].parse().unwrap();
+        assert_eq!(top[c]["name"].as_str(), Some(r[6].as_str()));
+        // Items i0–i9 are group 0, and so on: each group is one cluster.
+        let group = r[0][1..].parse::<usize>().unwrap() / 10;
+        let mate = rows.iter().find(|o| o[0][1..].parse::<usize>().unwrap() / 10 == group).unwrap();
+        assert_eq!(r[5], mate[5], "{r:?} and {mate:?}");
+    }
+    // Without clusters: no clusters.bin, no columns.
+    let o = c.build(&p, &["--export-csv", csv.to_str().unwrap(), "--dim", "3", "--no-clusters", "--data-only"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!c.out().join("clusters.bin").exists());
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(exported.starts_with("id,x,y,umap_x,umap_y,d0,d1,d2\n"), "{exported}");
+    let inspect = text(&starmap(&["inspect", c.out().to_str().unwrap()]));
+    assert!(inspect.contains("clusters: none") && inspect.contains("--no-clusters"), "{inspect}");
 
     let o = starmap(&["neighbors", "--map", c.out().to_str().unwrap(), "-k", "5", "i0"]);
     let out = text(&o);
@@ -163,6 +184,25 @@ fn neighbors_and_inspect_answer_from_a_built_map() {
     let o = starmap(&["inspect", c.dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("holds no manifest.json"), "{}", text(&o));
+}
+
+/// The fields of a CSV line as `--export-csv` writes them (quoted when they hold a comma).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
 }
 
 #[test]
@@ -203,7 +243,7 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
     }
     assert_eq!(outputs[0], outputs[1], "maps differ between 1 and 2 threads");
     let names: Vec<&str> = outputs[0].iter().map(|f| f.0.as_str()).collect();
-    assert!(names.contains(&"layouts.bin") && names.len() >= 6, "{names:?}");
+    assert!(names.contains(&"layouts.bin") && names.contains(&"clusters.bin") && names.len() >= 7, "{names:?}");
 }
 
 #[test]

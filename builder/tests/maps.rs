@@ -191,6 +191,22 @@ fn inspect_prints_a_command_that_rebuilds_the_map_byte_for_byte() {
             "Who plays what; from the survey",
         ],
     );
+    assert!(c.dir.path().join("rebuilt").join("clusters.bin").is_file(), "30 entities have clusters");
+    rebuild_round_trip(
+        c.dir.path(),
+        &[
+            "--interactions",
+            "my plays.txt",
+            "--entity-col",
+            "item",
+            "--context-col",
+            "user",
+            "--delimiter",
+            ";",
+            "--no-clusters",
+        ],
+    );
+    assert!(!c.dir.path().join("rebuilt").join("clusters.bin").exists());
 }
 
 #[test]
@@ -232,4 +248,51 @@ fn maps_of_the_first_format_are_refused_naming_both_versions() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {msg}");
         assert!(msg.contains("version 1") && msg.contains("version 2") && msg.contains("rebuild"), "{args:?}: {msg}");
     }
+}
+
+#[test]
+fn a_single_file_is_the_folder_packed_and_broken_folders_are_refused() {
+    let c = Case::new();
+    let (plays, artists) = (example("plays.csv"), example("artists.csv"));
+    let out = c.out();
+    let single = c.dir.path().join("map.html");
+    let o = starmap(&[
+        "build",
+        "--interactions",
+        &plays,
+        "--entity-col",
+        "artist",
+        "--context-col",
+        "listener",
+        "--metadata",
+        &artists,
+        "--id-col",
+        "artist",
+        "--out",
+        out.to_str().unwrap(),
+        "--single-file",
+        single.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let built = std::fs::read_to_string(&single).unwrap();
+    // Every file of the folder is inside, base64 in its own element.
+    for name in ["manifest.json", "points.bin", "labels.bin", "metadata.bin", "neighbors.bin"] {
+        assert!(built.contains(&format!("data-starmap-file=\"{name}\"")), "{name}");
+    }
+    assert!(built.contains("data:application/wasm;base64,"));
+    // Packing the folder afterwards gives the same bytes.
+    let packed = c.dir.path().join("packed.html");
+    let o = starmap(&["pack", out.to_str().unwrap(), "--out", packed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(&packed).unwrap(), built);
+    // A truncated file is refused with exit 2, and nothing is written.
+    let points = out.join("points.bin");
+    let bytes = std::fs::read(&points).unwrap();
+    std::fs::write(&points, &bytes[..bytes.len() / 2]).unwrap();
+    let broken = c.dir.path().join("broken.html");
+    let o = starmap(&["pack", out.to_str().unwrap(), "--out", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("points.bin"), "{}", text(&o));
+    assert!(!broken.exists());
 }

@@ -127,6 +127,10 @@ pub struct BuildParams {
     /// entity's 10 nearest 2D neighbours mostly share its value (the first, for lists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality_label: Option<String>,
+    /// Make no clusters (`--no-clusters`): no `clusters.bin`, no names. Recorded only when set,
+    /// so maps from before clusters existed read back as built with them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_clusters: bool,
     /// Seed of every random choice: the same input and seed give byte-identical files.
     pub seed: u64,
     /// Write only the map data, not the viewer beside it. The pipeline ignores it; it is here
@@ -149,6 +153,7 @@ impl BuildParams {
             umap: UmapParams::default(),
             tsne: TsneParams::default(),
             quality_label: None,
+            no_clusters: false,
             seed: Self::DEFAULT_SEED,
             data_only: false,
         }
@@ -341,6 +346,15 @@ mod tests {
     }
 
     #[test]
+    fn no_clusters_is_recorded_when_given() {
+        let mut p = sample();
+        p.no_clusters = true;
+        let m = p.to_manifest().unwrap();
+        assert_eq!(m["no-clusters"], ParamValue::Bool(true));
+        assert_eq!(BuildParams::from_manifest(&m).unwrap(), p);
+    }
+
+    #[test]
     fn the_manifest_holds_flag_names_and_plain_values_that_read_back() {
         let p = sample();
         let m = p.to_manifest().unwrap();
@@ -353,6 +367,7 @@ mod tests {
         assert_eq!(m["interactions"], ParamValue::Text("data/plays.csv".into()));
         assert_eq!(m["data-only"], ParamValue::Bool(false));
         assert!(!m.contains_key("label-col"), "unset options are left out");
+        assert!(!m.contains_key("no-clusters"), "clusters, the default, are not recorded");
         assert_eq!(m["layout"], ParamValue::Text("umap tsne:perplexity=50,name=t50".into()));
         assert_eq!(m["quality-label"], ParamValue::Text("genre".into()));
         let default_set = BuildParams::new(InputParams::new("p.csv", "a", "b")).to_manifest().unwrap();

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod build_params;
+pub mod cluster;
+pub mod cluster_names;
 pub mod cooc;
 pub mod counts;
 pub mod error;

@@ -82,6 +82,16 @@ pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) 
     result
 }
 
+/// Every file of the map as the folder holds it: `manifest.json` (as written there) first,
+/// then the binary files.
+pub fn map_files(map: &EncodedMap) -> Result<Vec<(String, Vec<u8>)>> {
+    let manifest = serde_json::to_vec_pretty(&map.manifest)
+        .map_err(|e| BuildError::Unusable(format!("the manifest cannot be written: {e}")))?;
+    let mut files = vec![(FILE_MANIFEST.to_string(), manifest)];
+    files.extend(map.files.iter().cloned());
+    Ok(files)
+}
+
 /// Writes a CSV file atomically: `header` then `rows`, each already split into fields.
 pub fn write_csv_atomic(path: &Path, write_rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

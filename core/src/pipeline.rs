@@ -12,6 +12,8 @@ use starmap_format::{
 };
 
 use crate::build_params::BuildParams;
+use crate::cluster;
+use crate::cluster_names::{self, Entities};
 use crate::cooc::{self, Similarity};
 use crate::counts::{BuildCounts, MetadataCounts};
 use crate::error::{BuildError, Result};
@@ -171,8 +173,29 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     // Embedding, neighbours and layout run on a breadth-first relabelling of the graph, so
     // related entities sit close in memory; results are put back in entity order below.
     let perm = g.locality_order();
-    let g = g.permuted(&perm);
+    let local = g.permuted(&perm);
     laps.lap("graph");
+
+    let (columns, label_column, label) = match meta {
+        Some(m) => {
+            let (columns, label_column) = metadata_part(&m, &connected, &mut counts, &mut warnings);
+            (columns, label_column, Some(m.label))
+        }
+        None => (Vec::new(), None, None),
+    };
+    // Clusters read the graph in entity order, so ties in their numbering go by entity index.
+    let clusters = if params.no_clusters {
+        Vec::new()
+    } else {
+        stage(progress, "clusters", Unit::Unmeasured, 0, || {
+            let levels = cluster::hierarchy(&g, params.seed);
+            let entities = Entities { ids: &entity_ids, popularity: &popularity, columns: &columns, label_column };
+            cluster_names::describe(&levels, &entities)
+        })
+    };
+    drop(g);
+    let g = local;
+    laps.lap("clusters");
 
     let mde_params = params.mde();
     let (embedding, mde_report) =
@@ -224,14 +247,6 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
             neighbors[i * DETAIL_NEIGHBORS + slot] = j;
         }
     }
-    let (columns, label_column, label) = match meta {
-        Some(m) => {
-            let (columns, label_column) = metadata_part(&m, &connected, &mut counts, &mut warnings);
-            (columns, label_column, Some(m.label))
-        }
-        None => (Vec::new(), None, None),
-    };
-
     let build = BuildInfo {
         builder_version: env!("CARGO_PKG_VERSION").to_string(),
         seed: params.seed,
@@ -265,6 +280,7 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         title: String::new(),
         description: String::new(),
         build,
+        clusters,
     };
     Ok(Built { content, embedding, mde: mde_report, counts, label, left_out, warnings })
 }
@@ -369,9 +385,14 @@ pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv:
     if let Some(path) = export_csv {
         let embedding = &built.embedding;
         output::write_csv_atomic(path, |w| {
+            // The coarsest clusters after the layouts, as columns to colour or group by.
+            let clusters = content.clusters.first();
             write!(w, "id,x,y")?;
             for layout in &content.layouts {
                 write!(w, ",{0}_x,{0}_y", layout.name)?;
+            }
+            if clusters.is_some() {
+                write!(w, ",cluster,cluster_name")?;
             }
             for d in 0..embedding.dim {
                 write!(w, ",d{d}")?;
@@ -383,6 +404,10 @@ pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv:
                 for layout in &content.layouts {
                     let [x, y] = layout.positions[i];
                     write!(w, ",{x},{y}")?;
+                }
+                if let Some(level) = clusters {
+                    let c = level.ids[i];
+                    write!(w, ",{c},{}", csv_field(&level.clusters[c as usize].name))?;
                 }
                 for v in embedding.point(i) {
                     write!(w, ",{v}")?;

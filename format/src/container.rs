@@ -46,6 +46,9 @@ pub enum SectionKind {
     /// neighbourhood: `n` × u8, how many of its 10 nearest 2D neighbours in one layout are not
     /// among its 10 nearest in the other (0–10).
     NeighborhoodChange = 10,
+    /// Each entity's cluster at one level of the cluster hierarchy (the section's index, 0 the
+    /// coarsest): `n` × u16, an index into that level's clusters in the manifest.
+    ClusterIds = 11,
 }
 
 impl SectionKind {
@@ -61,6 +64,7 @@ impl SectionKind {
             8 => Self::Text,
             9 => Self::SizeKeys,
             10 => Self::NeighborhoodChange,
+            11 => Self::ClusterIds,
             _ => return None,
         })
     }
@@ -71,8 +75,8 @@ impl SectionKind {
 pub struct Section<'a> {
     /// What the section holds.
     pub kind: SectionKind,
-    /// The manifest column (metadata sections), layout (positions) or layout pair
-    /// (neighbourhood change) it belongs to, if any.
+    /// The manifest column (metadata sections), layout (positions), layout pair
+    /// (neighbourhood change) or cluster level (cluster ids) it belongs to, if any.
     pub column: Option<u32>,
     /// The payload.
     pub bytes: &'a [u8],
@@ -187,7 +191,8 @@ impl FileWriter {
         Self { entity_count, sections: Vec::new() }
     }
 
-    /// Appends a section; `column` is the manifest column, layout or layout pair it belongs to.
+    /// Appends a section; `column` is the manifest column, layout, layout pair or cluster level
+    /// it belongs to.
     pub fn push(&mut self, kind: SectionKind, column: Option<u32>, payload: Vec<u8>) -> &mut Self {
         self.sections.push((kind, column.unwrap_or(NO_COLUMN), payload));
         self

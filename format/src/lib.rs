@@ -27,16 +27,20 @@ pub mod testing;
 pub use container::{FileReader, FileWriter, Section, SectionKind, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN};
 pub use error::FormatError;
 pub use manifest::{
-    pair_index, pair_layouts, Bounds, BuildInfo, CategoryInfo, ColumnInfo, ColumnKind, FileRef, LayoutInfo, Manifest,
-    ParamValue, Quality, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+    pair_index, pair_layouts, Bounds, BuildInfo, CategoryInfo, ClusterInfo, ClusterLevel, ClusterTerm, ClustersInfo,
+    ColumnInfo, ColumnKind, FileRef, LayoutInfo, Manifest, ParamValue, Quality, FILE_CLUSTERS, FILE_LABELS,
+    FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MAX_CLUSTERS,
 };
-pub use map::{encode_map, size_key, ColumnData, ColumnValues, EncodedMap, LayoutContent, MapContent};
+pub use map::{
+    encode_map, size_key, ClusterLevelContent, ColumnData, ColumnValues, EncodedMap, LayoutContent, MapContent,
+};
 pub use quantize::{dequantize, quantize, QUANT_MAX};
-pub use read::{Column, Labels, Map, Points, ReadError};
+pub use read::{Clusters, Column, Labels, Map, Points, ReadError};
 pub use sections::{
-    decode_bytes, decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions,
-    decode_tags, decode_text, encode_bytes, encode_categorical, encode_neighbors, encode_numeric, encode_popularity,
-    encode_positions, encode_tags, encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
+    decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors, decode_numeric, decode_popularity,
+    decode_positions, decode_tags, decode_text, encode_bytes, encode_categorical, encode_cluster_ids, encode_neighbors,
+    encode_numeric, encode_popularity, encode_positions, encode_tags, encode_text, Categorical, Neighbors, Tags,
+    TextColumn, MISSING_CODE, NO_NEIGHBOR,
 };
 
 /// The format version this crate reads and writes. A reader refuses any other version with

@@ -21,6 +21,10 @@ pub const FILE_NEIGHBORS: &str = "neighbors.bin";
 /// The positions of every layout after the first, and how neighbourhoods change between
 /// layouts (only in maps with more than one layout).
 pub const FILE_LAYOUTS: &str = "layouts.bin";
+/// Each entity's cluster at every level of the cluster hierarchy (only in maps with clusters).
+pub const FILE_CLUSTERS: &str = "clusters.bin";
+/// Most clusters a level may have: ids are u16.
+pub const MAX_CLUSTERS: usize = u16::MAX as usize;
 
 /// The map manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +58,109 @@ pub struct Manifest {
     pub files: Vec<FileRef>,
     /// How the map was built.
     pub build: BuildInfo,
+    /// The cluster hierarchy and its names; `None` in maps built without clusters (and in maps
+    /// written before they existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<ClustersInfo>,
+}
+
+/// The clusters of the map's relationship graph: levels from coarse to fine, each cluster of a
+/// level inside one cluster of the level before. Each entity's cluster per level is in
+/// `clusters.bin`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClustersInfo {
+    /// The file holding the cluster ids ([`FILE_CLUSTERS`]).
+    pub file: String,
+    /// The levels, coarsest first; at least one.
+    pub levels: Vec<ClusterLevel>,
+}
+
+impl ClustersInfo {
+    /// Checks each entity's cluster ids (one list per level, in entity order) against the
+    /// levels: one list per level, `n` ids each, every id a cluster of its level, each cluster
+    /// holding as many entities as its `size`, and every entity of a cluster inside the
+    /// cluster's `parent` at the level before (the hierarchy nests).
+    pub fn check_ids(&self, ids: &[Vec<u16>], n: usize) -> Result<(), FormatError> {
+        let corrupt = |what: String| Err(FormatError::Corrupt(format!("clusters: {what}")));
+        if ids.len() != self.levels.len() {
+            return corrupt(format!("{} levels of ids for {} levels", ids.len(), self.levels.len()));
+        }
+        for (l, (level, level_ids)) in self.levels.iter().zip(ids).enumerate() {
+            if level_ids.len() != n {
+                return corrupt(format!("level {l} has {} ids for {n} entities", level_ids.len()));
+            }
+            let mut sizes = vec![0u64; level.clusters.len()];
+            for &c in level_ids {
+                match sizes.get_mut(c as usize) {
+                    Some(s) => *s += 1,
+                    None => return corrupt(format!("level {l} has id {c} but {} clusters", level.clusters.len())),
+                }
+            }
+            if let Some(c) = (0..sizes.len()).find(|&c| sizes[c] != u64::from(level.clusters[c].size)) {
+                return corrupt(format!(
+                    "cluster {c} of level {l} holds {} entities but the manifest says {}",
+                    sizes[c], level.clusters[c].size
+                ));
+            }
+            if l > 0 {
+                let coarser = &ids[l - 1];
+                let outside = level_ids
+                    .iter()
+                    .zip(coarser)
+                    .position(|(&c, &p)| level.clusters[c as usize].parent != Some(u32::from(p)));
+                if let Some(i) = outside {
+                    let c = level_ids[i];
+                    return corrupt(format!(
+                        "entity {i} is in cluster {c} of level {l}, whose parent is {:?}, but in cluster {} of level {}",
+                        level.clusters[c as usize].parent,
+                        coarser[i],
+                        l - 1
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One level of the hierarchy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterLevel {
+    /// Its clusters in id order (largest first); an entity's id at this level indexes this list.
+    pub clusters: Vec<ClusterInfo>,
+}
+
+/// One cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterInfo {
+    /// Its name, unique within the level: metadata values over-represented in it
+    /// (`"Western · 1950s"`), else its most popular members' labels.
+    pub name: String,
+    /// Its most popular members' labels, apart by commas.
+    pub subtitle: String,
+    /// Entities in it.
+    pub size: u32,
+    /// Index of the cluster holding it in the previous (coarser) level; `None` at level 0.
+    pub parent: Option<u32>,
+    /// The metadata values its name is made of, in name order (empty when the name is made of
+    /// member labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<ClusterTerm>,
+    /// Up to five member entity indices, most popular first.
+    pub top: Vec<u32>,
+}
+
+/// A metadata value over-represented in a cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterTerm {
+    /// The metadata column.
+    pub column: String,
+    /// The value (a category, a list item, or a decade such as `"1950s"`).
+    pub value: String,
+    /// Share of the cluster's members that have it.
+    pub share: f64,
+    /// That share divided by the share of all entities that have it.
+    pub lift: f64,
 }
 
 /// One 2D layout of the entities.
@@ -245,6 +352,9 @@ impl Manifest {
                 return Err(FormatError::MissingSection(format!("manifest lists no {name}")));
             }
         }
+        if let Some(c) = &self.clusters {
+            self.validate_clusters(c)?;
+        }
         if let Some(label) = &self.label_column {
             match self.column_index(label).map(|i| &self.columns[i]) {
                 None => return Err(FormatError::Corrupt(format!("label column {label:?} is not among the columns"))),
@@ -254,6 +364,58 @@ impl Manifest {
                     )))
                 }
                 Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// What the cluster levels must satisfy without their ids: a listed file, at least one
+    /// level, each with 1 to [`MAX_CLUSTERS`] clusters whose sizes add up to the entity count,
+    /// parents that exist (none at level 0) and hold at least their children's entities, and
+    /// member indices below the entity count.
+    fn validate_clusters(&self, c: &ClustersInfo) -> Result<(), FormatError> {
+        let corrupt = |what: String| Err(FormatError::Corrupt(format!("clusters: {what}")));
+        if c.file != FILE_CLUSTERS || self.file(FILE_CLUSTERS).is_none() {
+            return corrupt(format!("they must live in {FILE_CLUSTERS}, a listed file (it says {:?})", c.file));
+        }
+        if c.levels.is_empty() {
+            return corrupt("no level".into());
+        }
+        let n = u64::from(self.entity_count);
+        for (l, level) in c.levels.iter().enumerate() {
+            let count = level.clusters.len();
+            if count == 0 || count > MAX_CLUSTERS {
+                return corrupt(format!("level {l} has {count} clusters (1 to {MAX_CLUSTERS} allowed)"));
+            }
+            let total: u64 = level.clusters.iter().map(|k| u64::from(k.size)).sum();
+            if total != n {
+                return corrupt(format!("the sizes of level {l} add up to {total}, not the {n} entities"));
+            }
+            let mut held = vec![0u64; if l == 0 { 0 } else { c.levels[l - 1].clusters.len() }];
+            for (i, k) in level.clusters.iter().enumerate() {
+                if k.size == 0 {
+                    return corrupt(format!("cluster {i} of level {l} is empty"));
+                }
+                match (l, k.parent) {
+                    (0, None) => {}
+                    (0, Some(p)) => return corrupt(format!("cluster {i} of level 0 has a parent ({p})")),
+                    (_, Some(p)) if (p as usize) < held.len() => held[p as usize] += u64::from(k.size),
+                    (_, p) => return corrupt(format!("cluster {i} of level {l} has no valid parent ({p:?})")),
+                }
+                if let Some(bad) = k.top.iter().find(|&&e| u64::from(e) >= n) {
+                    return corrupt(format!("cluster {i} of level {l} lists member {bad}, not below {n}"));
+                }
+            }
+            if l > 0 {
+                let parents = &c.levels[l - 1].clusters;
+                if let Some(p) = (0..held.len()).find(|&p| held[p] != u64::from(parents[p].size)) {
+                    return corrupt(format!(
+                        "the clusters of level {l} inside cluster {p} of level {} hold {} entities, not its {}",
+                        l - 1,
+                        held[p],
+                        parents[p].size
+                    ));
+                }
             }
         }
         Ok(())
@@ -369,6 +531,7 @@ mod tests {
                 .collect(),
                 ..BuildInfo::default()
             },
+            clusters: None,
         }
     }
 
@@ -386,6 +549,42 @@ mod tests {
         assert_eq!(old.params["dim"], ParamValue::Text("4".into()));
         let back: Manifest = serde_json::from_str(&json).unwrap();
         assert_eq!(back, m);
+        assert!(!json.contains("clusters"), "a map without clusters says nothing of them");
+        // Clusters: parent null at the top level, terms left out when the name has none.
+        let mut m = manifest();
+        m.files.push(FileRef { name: FILE_CLUSTERS.into(), bytes: 8 });
+        let top = ClusterInfo {
+            name: "Drama".into(),
+            subtitle: "A, B".into(),
+            size: 2,
+            parent: None,
+            terms: vec![ClusterTerm { column: "genre".into(), value: "Drama".into(), share: 1.0, lift: 1.0 }],
+            top: vec![1, 0],
+        };
+        let fine = |size, top: u32| ClusterInfo {
+            name: format!("e{top}"),
+            subtitle: String::new(),
+            size,
+            parent: Some(0),
+            terms: Vec::new(),
+            top: vec![top],
+        };
+        m.clusters = Some(ClustersInfo {
+            file: FILE_CLUSTERS.into(),
+            levels: vec![ClusterLevel { clusters: vec![top] }, ClusterLevel { clusters: vec![fine(1, 0), fine(1, 1)] }],
+        });
+        m.validate().unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(json.contains(r#""parent":null"#) && json.contains(r#""parent":0"#), "{json}");
+        assert_eq!(json.matches("\"terms\"").count(), 1, "{json}");
+        assert_eq!(serde_json::from_str::<Manifest>(&json).unwrap(), m);
+        let c = m.clusters.as_ref().unwrap();
+        c.check_ids(&[vec![0, 0], vec![1, 0]], 2).unwrap();
+        assert!(c.check_ids(&[vec![0, 0]], 2).is_err(), "one list a level");
+        assert!(c.check_ids(&[vec![0, 0], vec![1, 1]], 2).is_err(), "sizes");
+        assert!(c.check_ids(&[vec![0, 0], vec![1, 0, 0]], 2).is_err(), "one id an entity");
+        m.clusters.as_mut().unwrap().levels[1].clusters[0].size = 0;
+        assert!(m.validate().is_err(), "an empty cluster");
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! back with the section decoders. No I/O here: callers write the returned bytes.
 
 use crate::{
-    encode_bytes, encode_categorical, encode_neighbors, encode_numeric, encode_popularity, encode_positions,
-    encode_tags, encode_text, quantize, Bounds, BuildInfo, Categorical, CategoryInfo, ColumnInfo, ColumnKind, FileRef,
-    FileWriter, FormatError, LayoutInfo, Manifest, Quality, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS,
-    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, FORMAT_VERSION, MISSING_CODE, NEIGHBORHOOD_K,
+    encode_bytes, encode_categorical, encode_cluster_ids, encode_neighbors, encode_numeric, encode_popularity,
+    encode_positions, encode_tags, encode_text, quantize, Bounds, BuildInfo, Categorical, CategoryInfo, ClusterInfo,
+    ClusterLevel, ClustersInfo, ColumnInfo, ColumnKind, FileRef, FileWriter, FormatError, LayoutInfo, Manifest,
+    Quality, SectionKind, Tags, TextColumn, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS,
+    FILE_POINTS, FORMAT_VERSION, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// The values of one metadata column, one per entity.
@@ -44,6 +45,15 @@ pub struct LayoutContent {
     pub quality: Quality,
 }
 
+/// One level of the cluster hierarchy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterLevelContent {
+    /// Each entity's cluster: an index into `clusters`.
+    pub ids: Vec<u16>,
+    /// The clusters, as the manifest describes them.
+    pub clusters: Vec<ClusterInfo>,
+}
+
 /// Everything a map holds, in entity order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapContent {
@@ -72,6 +82,9 @@ pub struct MapContent {
     pub description: String,
     /// Provenance.
     pub build: BuildInfo,
+    /// The cluster hierarchy, coarsest level first; empty for a map without clusters (no
+    /// `clusters.bin`).
+    pub clusters: Vec<ClusterLevelContent>,
 }
 
 /// The encoded map: its manifest and `(file name, bytes)` for every binary file.
@@ -234,6 +247,17 @@ pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
     if k > 1 {
         files.push((FILE_LAYOUTS.to_string(), layouts.to_bytes()?));
     }
+    let clusters = if map.clusters.is_empty() {
+        None
+    } else {
+        let mut writer = FileWriter::new(n32);
+        for (l, level) in map.clusters.iter().enumerate() {
+            writer.push(SectionKind::ClusterIds, Some(l as u32), encode_cluster_ids(&level.ids));
+        }
+        files.push((FILE_CLUSTERS.to_string(), writer.to_bytes()?));
+        let levels = map.clusters.iter().map(|l| ClusterLevel { clusters: l.clusters.clone() }).collect();
+        Some(ClustersInfo { file: FILE_CLUSTERS.to_string(), levels })
+    };
     let layouts = map
         .layouts
         .iter()
@@ -261,15 +285,20 @@ pub fn encode_map(map: &MapContent) -> Result<EncodedMap, FormatError> {
         columns,
         files: files.iter().map(|(name, b)| FileRef { name: name.clone(), bytes: b.len() as u64 }).collect(),
         build: map.build.clone(),
+        clusters,
     };
     manifest.validate()?;
+    if let Some(c) = &manifest.clusters {
+        let ids: Vec<Vec<u16>> = map.clusters.iter().map(|l| l.ids.clone()).collect();
+        c.check_ids(&ids, n)?;
+    }
     Ok(EncodedMap { manifest, files })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{decode_bytes, decode_categorical, decode_positions, decode_text, dequantize, FileReader};
+    use crate::{decode_bytes, decode_categorical, decode_positions, decode_text, dequantize, ClusterInfo, FileReader};
 
     fn content() -> MapContent {
         MapContent {
@@ -311,6 +340,7 @@ mod tests {
             title: "T".into(),
             description: String::new(),
             build: BuildInfo::default(),
+            clusters: Vec::new(),
         }
     }
 
@@ -377,5 +407,43 @@ mod tests {
         let mut c = content();
         c.label_column = Some(1);
         assert!(encode_map(&c).is_err());
+    }
+
+    #[test]
+    fn clusters_are_written_only_when_there_are_some_and_must_nest() {
+        let plain = encode_map(&content()).unwrap();
+        assert!(plain.manifest.clusters.is_none() && plain.manifest.file(FILE_CLUSTERS).is_none());
+        let info = |name: &str, size, parent, top: u32| ClusterInfo {
+            name: name.into(),
+            subtitle: String::new(),
+            size,
+            parent,
+            terms: Vec::new(),
+            top: vec![top],
+        };
+        let mut c = content();
+        c.clusters = vec![
+            ClusterLevelContent { ids: vec![0, 0, 1], clusters: vec![info("x", 2, None, 0), info("y", 1, None, 2)] },
+            ClusterLevelContent {
+                ids: vec![1, 0, 2],
+                clusters: vec![info("b", 1, Some(0), 1), info("a", 1, Some(0), 0), info("c", 1, Some(1), 2)],
+            },
+        ];
+        let enc = encode_map(&c).unwrap();
+        let m = &enc.manifest;
+        assert_eq!(m.clusters.as_ref().map(|k| k.levels.len()), Some(2));
+        let (name, bytes) = enc.files.last().unwrap();
+        assert_eq!((name.as_str(), m.file(FILE_CLUSTERS).unwrap().bytes), (FILE_CLUSTERS, bytes.len() as u64));
+        // 16-byte header, two 16-byte table entries, 3 × u16 a level padded to 8.
+        assert_eq!(bytes.len(), 16 + 2 * 16 + 2 * 8);
+        let r = FileReader::parse(bytes, FILE_CLUSTERS).unwrap();
+        assert_eq!(r.find(SectionKind::ClusterIds, Some(1)).unwrap().bytes, &[1, 0, 0, 0, 2, 0]);
+        // An entity outside its cluster's parent, and a size that disagrees, are refused.
+        let mut bad = c.clone();
+        bad.clusters[1].ids = vec![2, 0, 1];
+        assert!(encode_map(&bad).is_err());
+        let mut bad = c.clone();
+        bad.clusters[0].ids = vec![0, 1, 1];
+        assert!(encode_map(&bad).is_err());
     }
 }

@@ -6,10 +6,10 @@
 //! a panic. Maps of another format version (the first, with one layout) are refused by name.
 
 use crate::{
-    decode_bytes, decode_categorical, decode_neighbors, decode_numeric, decode_popularity, decode_positions,
-    decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError, Manifest,
-    Neighbors, SectionKind, Tags, TextColumn, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS,
-    FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
+    decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors, decode_numeric, decode_popularity,
+    decode_positions, decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError,
+    Manifest, Neighbors, SectionKind, Tags, TextColumn, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST,
+    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// Why a map could not be read, phrased for the person who has to fix it.
@@ -85,7 +85,8 @@ pub fn parse_manifest(json: &[u8]) -> Result<Manifest, ReadError> {
 
 /// Opens one of the map's binary files: checks its size against the manifest, its container,
 /// its entity count, and that every section's index names something stored in this file: a
-/// column placed here, a layout placed here, or a layout pair (`layouts.bin`).
+/// column placed here, a layout placed here, a layout pair (`layouts.bin`) or a cluster level
+/// (`clusters.bin`).
 pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileReader<'a>, ReadError> {
     if let Some(listed) = m.file(file) {
         let got = bytes.len() as u64;
@@ -112,6 +113,10 @@ pub fn open_file<'a>(m: &Manifest, file: &str, bytes: &'a [u8]) -> Result<FileRe
             SectionKind::NeighborhoodChange => {
                 ("layout pair", ((c as usize) < m.layout_pairs()).then_some(FILE_LAYOUTS))
             }
+            SectionKind::ClusterIds => (
+                "cluster level",
+                m.clusters.as_ref().filter(|k| (c as usize) < k.levels.len()).map(|k| k.file.as_str()),
+            ),
             _ => ("column", m.columns.get(c as usize).map(|info| info.file.as_str())),
         };
         if owner != Some(file) {
@@ -196,6 +201,52 @@ impl Layouts {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { xy, change })
+    }
+}
+
+/// Each entity's cluster at every level of the hierarchy the manifest's `clusters` describes
+/// (names, sizes, parents and popular members are there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clusters {
+    /// Per level, coarsest first: each entity's cluster, an index into that level's
+    /// `manifest.clusters.levels[l].clusters`.
+    pub levels: Vec<Vec<u16>>,
+}
+
+impl Clusters {
+    /// Decodes `clusters.bin`: one section per level, every id a cluster of its level, the
+    /// manifest's sizes matched and the levels nested (each entity inside its cluster's parent).
+    /// Fails when the manifest has no clusters.
+    pub fn decode(m: &Manifest, bytes: &[u8]) -> Result<Self, ReadError> {
+        let n = m.entity_count as usize;
+        let err = ReadError::format(FILE_CLUSTERS);
+        let Some(info) = &m.clusters else {
+            return Err(err(FormatError::MissingSection("the manifest describes no clusters".into())));
+        };
+        let r = open_file(m, FILE_CLUSTERS, bytes)?;
+        let sections = r.sections().iter().filter(|s| s.kind == SectionKind::ClusterIds).count();
+        if sections != info.levels.len() {
+            return Err(err(FormatError::Corrupt(format!(
+                "{sections} cluster id sections for {} levels",
+                info.levels.len()
+            ))));
+        }
+        let levels = info
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(l, level)| {
+                let s = r.find(SectionKind::ClusterIds, Some(l as u32)).map_err(&err)?;
+                decode_cluster_ids(s.bytes, n, level.clusters.len()).map_err(&err)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        info.check_ids(&levels, n).map_err(&err)?;
+        Ok(Self { levels })
+    }
+
+    /// Entity `i`'s cluster at `level`.
+    pub fn of(&self, level: usize, i: usize) -> u16 {
+        self.levels[level][i]
     }
 }
 
@@ -328,6 +379,8 @@ pub struct Map {
     pub columns: Vec<Column>,
     /// Neighbours in the embedding, when the map lists `neighbors.bin`.
     pub neighbors: Option<Neighbors>,
+    /// Each entity's cluster per level, when the map has clusters.
+    pub clusters: Option<Clusters>,
 }
 
 impl Map {
@@ -357,6 +410,10 @@ impl Map {
             Some(_) => Some(decode_neighbors_file(&manifest, &read(FILE_NEIGHBORS)?)?),
             None => None,
         };
+        let clusters = match &manifest.clusters {
+            Some(c) => Some(Clusters::decode(&manifest, &read(&c.file)?)?),
+            None => None,
+        };
         // `check_manifest` saw every column placed in a listed file, and each file decoded all
         // of its columns, so none is missing here.
         let columns = columns
@@ -369,7 +426,7 @@ impl Map {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { manifest, points, layouts, labels, columns, neighbors })
+        Ok(Self { manifest, points, layouts, labels, columns, neighbors, clusters })
     }
 
     /// Number of entities.
@@ -435,6 +492,11 @@ mod tests {
         let l = Layouts::decode(m, file(&e, FILE_LAYOUTS)).unwrap();
         assert_eq!((l.xy.len(), l.change.len()), (1, 1));
         assert_eq!(l.change[0], vec![0, 3, 10, 1]);
+        let c = Clusters::decode(m, file(&e, FILE_CLUSTERS)).unwrap();
+        assert_eq!(c.levels, vec![vec![0, 0, 0, 1], vec![0, 0, 1, 2]]);
+        assert_eq!((c.of(1, 2), c.of(0, 3)), (1, 1));
+        let levels = &m.clusters.as_ref().unwrap().levels;
+        assert_eq!(levels[1].clusters[c.of(1, 3) as usize].parent, Some(u32::from(c.of(0, 3))));
 
         let map = decode_all(&e).unwrap();
         let t = map.position(1, 3);
@@ -445,6 +507,13 @@ mod tests {
         assert!(matches!(map.columns[2], Column::Numeric(_)));
         assert_eq!(map.labels.name(3), "Délta");
         assert!(map.neighbors.is_some());
+        assert_eq!(map.clusters, Some(c));
+        // A map without clusters decodes without clusters.bin.
+        let mut bare = e.clone();
+        bare.manifest.clusters = None;
+        bare.manifest.files.retain(|f| f.name != FILE_CLUSTERS);
+        assert_eq!(decode_all(&bare).unwrap().clusters, None);
+        assert!(Clusters::decode(&bare.manifest, file(&e, FILE_CLUSTERS)).is_err());
     }
 
     #[test]
@@ -459,7 +528,7 @@ mod tests {
         let msg = Points::decode(&e.manifest, &longer).unwrap_err().to_string();
         assert!(msg.contains("different builds"), "{msg}");
         // Every cut of every file is an error, never a panic.
-        for name in [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS] {
+        for name in [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS, FILE_CLUSTERS] {
             let bytes = file(&e, name);
             let mut m = e.manifest.clone();
             for cut in 0..bytes.len() {
@@ -471,6 +540,7 @@ mod tests {
                     FILE_LABELS => Labels::decode(&m, part).map(|_| ()),
                     FILE_METADATA => decode_metadata(&m, part).map(|_| ()),
                     FILE_LAYOUTS => Layouts::decode(&m, part).map(|_| ()),
+                    FILE_CLUSTERS => Clusters::decode(&m, part).map(|_| ()),
                     _ => decode_neighbors_file(&m, part).map(|_| ()),
                 };
                 assert!(r.is_err(), "{name} cut at {cut}");
@@ -530,6 +600,70 @@ mod tests {
             }
             let _ = decode_metadata(m, &junk);
         }
+    }
+
+    /// `clusters.bin` of the sample with level `level`'s ids replaced.
+    fn clusters_with(e: &EncodedMap, level: usize, ids: &[u16]) -> Vec<u8> {
+        let mut levels = Clusters::decode(&e.manifest, file(e, FILE_CLUSTERS)).unwrap().levels;
+        levels[level] = ids.to_vec();
+        let mut w = crate::FileWriter::new(e.manifest.entity_count);
+        for (l, ids) in levels.iter().enumerate() {
+            w.push(SectionKind::ClusterIds, Some(l as u32), crate::encode_cluster_ids(ids));
+        }
+        w.to_bytes().unwrap()
+    }
+
+    #[test]
+    fn corrupt_clusters_are_errors() {
+        let e = sample();
+        let m = &e.manifest;
+        // The manifest told each file's size, so the checks past the size check run.
+        let decode = |bytes: &[u8]| {
+            let mut m = m.clone();
+            m.files.iter_mut().find(|f| f.name == FILE_CLUSTERS).unwrap().bytes = bytes.len() as u64;
+            Clusters::decode(&m, bytes).map_err(|e| e.to_string())
+        };
+        assert!(decode(&clusters_with(&e, 1, &[0, 0, 1, 2])).is_ok(), "the sample's own ids");
+        // An id beyond the level's three clusters.
+        let msg = decode(&clusters_with(&e, 1, &[0, 0, 3, 2])).unwrap_err();
+        assert!(msg.contains("id 3") && msg.contains("3 clusters"), "{msg}");
+        // Entity c in the fine cluster of d, whose parent is not c's coarse cluster.
+        let msg = decode(&clusters_with(&e, 1, &[0, 0, 2, 1])).unwrap_err();
+        assert!(msg.contains("entity 2") && msg.contains("parent"), "{msg}");
+        // Sizes that disagree with the manifest: all four in the first coarse cluster.
+        let msg = decode(&clusters_with(&e, 0, &[0, 0, 0, 0])).unwrap_err();
+        assert!(msg.contains("holds 4 entities") && msg.contains("says 3"), "{msg}");
+        // A level missing, or one too many.
+        let mut w = crate::FileWriter::new(4);
+        w.push(SectionKind::ClusterIds, Some(0), crate::encode_cluster_ids(&[0, 0, 0, 1]));
+        assert!(decode(&w.to_bytes().unwrap()).unwrap_err().contains("1 cluster id sections for 2 levels"));
+        w.push(SectionKind::ClusterIds, Some(1), crate::encode_cluster_ids(&[0, 0, 1, 2]));
+        w.push(SectionKind::ClusterIds, Some(1), crate::encode_cluster_ids(&[0, 0, 1, 2]));
+        assert!(decode(&w.to_bytes().unwrap()).unwrap_err().contains("3 cluster id sections"));
+        // A level the manifest does not have.
+        let mut w = crate::FileWriter::new(4);
+        w.push(SectionKind::ClusterIds, Some(2), crate::encode_cluster_ids(&[0, 0, 0, 0]));
+        assert!(decode(&w.to_bytes().unwrap()).unwrap_err().contains("cluster level 2"));
+        // Manifest-side: a parent beyond the coarser level, a member beyond the entities, sizes
+        // that do not add up, a parent that does not hold its children.
+        let bad_manifests: [fn(&mut crate::ClustersInfo); 5] = [
+            |c| c.levels[1].clusters[2].parent = Some(2),
+            |c| c.levels[1].clusters[0].parent = None,
+            |c| c.levels[0].clusters[1].top = vec![4],
+            |c| c.levels[0].clusters[1].size = 2,
+            |c| c.levels[1].clusters[1].parent = Some(1),
+        ];
+        for (k, spoil) in bad_manifests.iter().enumerate() {
+            let mut m2 = m.clone();
+            spoil(m2.clusters.as_mut().unwrap());
+            assert!(check_manifest(&m2).is_err(), "case {k}");
+        }
+        let mut m3 = m.clone();
+        m3.files.retain(|f| f.name != FILE_CLUSTERS);
+        assert!(check_manifest(&m3).unwrap_err().to_string().contains("clusters.bin"));
+        let mut m4 = m.clone();
+        m4.clusters.as_mut().unwrap().levels.clear();
+        assert!(check_manifest(&m4).is_err());
     }
 
     #[cfg(feature = "json")]

@@ -76,6 +76,21 @@ pub fn decode_bytes(bytes: &[u8], n: usize, max: u8, what: &str) -> Result<Vec<u
     }
 }
 
+/// Each entity's cluster at one level.
+pub fn encode_cluster_ids(ids: &[u16]) -> Vec<u8> {
+    ids.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// Decodes `n` cluster ids, each below `count` (the level's clusters).
+pub fn decode_cluster_ids(bytes: &[u8], n: usize, count: usize) -> Result<Vec<u16>, FormatError> {
+    need("cluster ids", bytes, span("cluster ids", 0, n, 2)?)?;
+    let ids = u16s(bytes, 0, n);
+    match ids.iter().find(|&&c| c as usize >= count) {
+        Some(bad) => Err(FormatError::Corrupt(format!("cluster ids: id {bad} but the level has {count} clusters"))),
+        None => Ok(ids),
+    }
+}
+
 /// A numeric column; NaN marks a missing value.
 pub fn encode_numeric(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
@@ -358,6 +373,15 @@ mod tests {
         let ok = decode_neighbors(&encode_neighbors(2, &[1, NO_NEIGHBOR, 0, 1]), 2).unwrap();
         assert_eq!(ok.of(0).collect::<Vec<_>>(), vec![1]);
         assert_eq!(ok.of(1).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn cluster_ids_round_trip_and_stay_below_the_count() {
+        let ids = [2u16, 0, 1, 2, 0];
+        let bytes = encode_cluster_ids(&ids);
+        assert_eq!(decode_cluster_ids(&bytes, 5, 3).unwrap(), ids);
+        assert!(matches!(decode_cluster_ids(&bytes, 5, 2), Err(FormatError::Corrupt(_))));
+        assert!(matches!(decode_cluster_ids(&bytes[..9], 5, 3), Err(FormatError::Truncated { .. })));
     }
 
     #[test]

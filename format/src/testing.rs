@@ -2,12 +2,17 @@
 //! `testing` feature as a dev-dependency).
 
 use crate::{
-    encode_map, BuildInfo, Categorical, ColumnData, ColumnValues, EncodedMap, LayoutContent, MapContent, Quality, Tags,
-    TextColumn,
+    encode_map, BuildInfo, Categorical, ClusterInfo, ClusterLevelContent, ClusterTerm, ColumnData, ColumnValues,
+    EncodedMap, LayoutContent, MapContent, Quality, Tags, TextColumn,
 };
 
-/// Four entities with a text label, a categorical, a numeric and a tags column, neighbours, and
-/// two layouts (`umap`, drawn first, and `tsne`).
+fn cluster(name: &str, size: u32, parent: Option<u32>, top: &[u32]) -> ClusterInfo {
+    ClusterInfo { name: name.into(), subtitle: name.into(), size, parent, terms: Vec::new(), top: top.to_vec() }
+}
+
+/// Four entities with a text label, a categorical, a numeric and a tags column, neighbours,
+/// two layouts (`umap`, drawn first, and `tsne`) and two cluster levels: {a, b, c}, {d}, then
+/// {a, b}, {c}, {d}.
 pub fn sample() -> EncodedMap {
     encode_map(&MapContent {
         ids: vec!["a".into(), "b".into(), "c".into(), "d".into()],
@@ -56,6 +61,26 @@ pub fn sample() -> EncodedMap {
         title: "Sample".into(),
         description: String::new(),
         build: BuildInfo::default(),
+        clusters: vec![
+            ClusterLevelContent {
+                ids: vec![0, 0, 0, 1],
+                clusters: vec![
+                    ClusterInfo {
+                        terms: vec![ClusterTerm { column: "kind".into(), value: "y".into(), share: 0.667, lift: 1.33 }],
+                        ..cluster("y", 3, None, &[0, 2, 1])
+                    },
+                    cluster("Délta", 1, None, &[3]),
+                ],
+            },
+            ClusterLevelContent {
+                ids: vec![0, 0, 1, 2],
+                clusters: vec![
+                    cluster("Alpha, Beta", 2, Some(0), &[0, 1]),
+                    cluster("c", 1, Some(0), &[2]),
+                    cluster("Délta", 1, Some(1), &[3]),
+                ],
+            },
+        ],
     })
     .expect("the sample map is consistent")
 }

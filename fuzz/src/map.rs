@@ -1,6 +1,6 @@
 //! Target `map_decoder`: the map reader (`starmap_format::read`) on hostile files. The first
 //! input byte picks which file of a valid map the rest replaces — the manifest JSON or one of
-//! the five binary files — and whether the manifest is told the new size (so the container
+//! the six binary files — and whether the manifest is told the new size (so the container
 //! and section checks run, not only the size check). A decoded map is then walked entirely,
 //! as the viewer and `starmap inspect` would.
 
@@ -8,9 +8,11 @@ use std::sync::OnceLock;
 
 use starmap_format::read::{self, Map, ReadError};
 use starmap_format::testing::sample;
-use starmap_format::{EncodedMap, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use starmap_format::{
+    EncodedMap, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS,
+};
 
-const BINARY_FILES: [&str; 5] = [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS];
+const BINARY_FILES: [&str; 6] = [FILE_POINTS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS, FILE_CLUSTERS];
 
 /// The valid map every input starts from (built once).
 pub fn base() -> &'static EncodedMap {
@@ -57,6 +59,16 @@ fn walk(map: &Map) -> usize {
         for change in &map.layouts.change {
             total += change[i] as usize;
         }
+        if let (Some(c), Some(info)) = (&map.clusters, &map.manifest.clusters) {
+            for (l, level) in info.levels.iter().enumerate() {
+                let cluster = &level.clusters[c.of(l, i) as usize];
+                total +=
+                    cluster.name.len() + cluster.top.iter().map(|&e| map.labels.name(e as usize).len()).sum::<usize>();
+                if let Some(p) = cluster.parent {
+                    total += info.levels[l - 1].clusters[p as usize].size as usize;
+                }
+            }
+        }
     }
     total
 }
@@ -65,7 +77,7 @@ fn walk(map: &Map) -> usize {
 pub fn run(data: &[u8]) {
     let Some((&head, body)) = data.split_first() else { return };
     let base = base();
-    let which = (head & 0x7f) % 6;
+    let which = (head & 0x7f) % (BINARY_FILES.len() as u8 + 1);
     let tell_size = head & 0x80 != 0;
     let mut replaced: Option<(&str, &[u8])> = None;
     let mut manifest = base.manifest.clone();

@@ -17,6 +17,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(HERE, 'out');
 const SITE = path.join(OUT, 'films-site');
+// The same map as one file (`starmap demo --single-file`).
+const SINGLE = path.join(OUT, 'films.html');
 const HOST = path.join(OUT, 'host');
 // The starmap that run.sh used: STARMAP_BIN_DIR when set, else the cargo target folder's.
 const BIN = process.env.STARMAP_BIN_DIR || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release');
@@ -153,11 +155,36 @@ describe('the site written by starmap build', () => {
     assert.match(text, /opened through a web server/);
     assert.ok(text.includes(`starmap serve "${SITE}"`), text);
     assert.match(text, /python3 -m http\.server/);
+    assert.match(text, /--single-file/, 'the one-file alternative is named');
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
     assert.equal(await page.locator('#loading').isVisible(), false, 'no "Loading map…" left spinning');
     // It covers the page, on top of the unstyled panel.
     const box = await note.boundingBox();
     assert.ok(box && box.x === 0 && box.y === 0 && box.width >= 1200 && box.height >= 800, JSON.stringify(box));
+    await page.close();
+  });
+
+  it('as one file (--single-file), it opens from disk: draws, searches, and reads no other file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const url = `file://${SINGLE}`;
+    await page.goto(url);
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 90000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', await page.evaluate(() => document.getElementById('error').textContent));
+    assert.equal(await page.locator('#notice').count(), 0, 'no "open it through a server" notice');
+    assert.ok((await brightPixels(page, page.locator('#map'))) > 3000, 'the points are drawn');
+    await page.keyboard.press('/');
+    await page.keyboard.type(FILM);
+    await page.waitForSelector('#results [role=option]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#details:not([hidden])');
+    assert.equal(await page.textContent('#details-title'), FILM);
+    const outside = requests.filter((r) => r !== url && !r.startsWith('data:'));
+    assert.deepEqual(outside, [], 'everything comes from the one file');
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

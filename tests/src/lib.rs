@@ -1,4 +1,5 @@
 //! Cross-crate test helpers.
 #![forbid(unsafe_code)]
 
+pub mod metrics;
 pub mod planted;

@@ -1,7 +1,7 @@
 //! End to end on planted clusters: interactions written to disk, built by the stage library
 //! (typed parameters → checked → run → written, the path `starmap build` takes), the map read
-//! back with the format crate's one decoder, and every 2D layout judged by 10-NN cluster
-//! agreement against the planted truth.
+//! back with the format crate's one decoder, every 2D layout judged by 10-NN cluster agreement
+//! against the planted truth, and the map's own clusters by the adjusted Rand index.
 
 use std::path::Path;
 
@@ -12,6 +12,7 @@ use starmap_core::progress::NoProgress;
 use starmap_core::{BuildParams, InputParams, Params};
 use starmap_format::read::{parse_manifest, Column, Map};
 use starmap_format::{ReadError, FILE_MANIFEST};
+use starmap_tests::metrics::adjusted_rand_index;
 use starmap_tests::planted::{generate, PlantedConfig};
 
 fn build(dir: &Path, tune: impl FnOnce(&mut BuildParams)) -> Map {
@@ -93,4 +94,54 @@ fn the_default_layouts_are_structure_then_neighbors() {
     assert!(!m.build.params.contains_key("layout"), "the default set is not recorded as given");
     assert_eq!(BuildParams::from_manifest(&m.build.params).unwrap().umap.neighbors, 10);
     assert_eq!(m.layouts[0].quality.label_agreement, None, "no --quality-label");
+}
+
+#[test]
+fn the_map_clusters_recover_the_planted_ones_and_are_named_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = build(dir.path(), |p| {
+        p.layouts = vec!["umap:epochs=20".parse().unwrap()];
+    });
+    let m = &map.manifest;
+    let col = m.column_index("cluster").expect("cluster column");
+    let Column::Categorical(planted) = &map.columns[col] else { panic!("cluster is not categorical") };
+    let truth: Vec<u32> = planted.codes.iter().map(|&c| u32::from(c)).collect();
+    let info = m.clusters.as_ref().expect("clusters by default");
+    let ids = &map.clusters.as_ref().expect("clusters.bin decoded").levels;
+    let counts: Vec<usize> = info.levels.iter().map(|l| l.clusters.len()).collect();
+    // The level whose count is nearest the 12 planted clusters.
+    let level = (0..counts.len()).min_by_key(|&l| counts[l].abs_diff(planted.categories.len())).unwrap();
+    let found: Vec<u32> = ids[level].iter().map(|&c| u32::from(c)).collect();
+    let ari = adjusted_rand_index(&found, &truth);
+    eprintln!("cluster levels {counts:?}; level {level} against the 12 planted clusters: ARI {ari:.4}");
+    assert!(ari >= 0.9, "ARI {ari:.4} at level {level} of {counts:?}");
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "coarse to fine: {counts:?}");
+    // A cluster that is mostly one planted cluster is named after it: the planted label is the
+    // most over-represented value there is.
+    for (c, cluster) in info.levels[level].clusters.iter().enumerate() {
+        let mut votes = vec![0usize; planted.categories.len()];
+        for (i, &k) in found.iter().enumerate() {
+            if k as usize == c {
+                votes[truth[i] as usize] += 1;
+            }
+        }
+        let (best, &most) = votes.iter().enumerate().max_by_key(|v| *v.1).unwrap();
+        if most * 2 > cluster.size as usize {
+            assert_eq!(cluster.name, planted.categories[best], "{cluster:?}");
+            assert_eq!(cluster.terms[0].column, "cluster");
+        }
+    }
+}
+
+#[test]
+fn without_clusters_the_map_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = build(dir.path(), |p| {
+        p.layouts = vec!["umap:epochs=5".parse().unwrap()];
+        p.no_clusters = true;
+    });
+    assert!(map.manifest.clusters.is_none() && map.clusters.is_none());
+    assert!(map.manifest.file(starmap_format::FILE_CLUSTERS).is_none());
+    assert!(!dir.path().join("map").join(starmap_format::FILE_CLUSTERS).exists());
+    assert_eq!(map.manifest.build.params["no-clusters"].to_string(), "true");
 }

@@ -14,7 +14,10 @@
 //!
 //! [`DrawMode::Instanced`] draws a 4-vertex quad per instance; [`DrawMode::Points`] draws the
 //! same buffers as `gl.POINTS` with divisor 0. Software rasterisers pay ~23 µs per instance but
-//! ~1 µs per vertex, so the viewer picks `Points` there (see [`is_software_renderer`]).
+//! ~1 µs per vertex (SwiftShader), so the viewer picks `Points` where the renderer's name says
+//! software (see [`is_software_renderer`]). Where the name says GPU but may not be one (WebKit
+//! names every renderer "Apple GPU", llvmpipe included) the first frame times both paths on the
+//! same points and [`mode_from_timing`] decides.
 
 use glow::HasContext;
 
@@ -47,6 +50,46 @@ pub enum DrawMode {
 pub fn is_software_renderer(renderer: &str) -> bool {
     let r = renderer.to_ascii_lowercase();
     ["swiftshader", "llvmpipe", "softpipe", "software", "basic render driver", "lavapipe"].iter().any(|s| r.contains(s))
+}
+
+/// Points drawn per timed draw when the path is chosen by measurement ([`mode_from_timing`]):
+/// enough that a software renderer's cost per point (a microsecond or more) stands well above
+/// the timer's granularity (Safari rounds `performance.now()` to 1 ms), few enough that the four
+/// timed draws there add about a tenth of a second to the first frame.
+pub const TIMED_POINTS: usize = 16_384;
+
+/// Maps with fewer points are not measured: either path draws them quickly.
+pub const MEASURE_FROM: usize = 4_096;
+
+/// The same draw of `points` points, timed on both paths (ms, each the best of a few draws made
+/// after one untimed draw of each path, so shader variants compiled at the first draw are not
+/// counted, and less the time of a frame without points: the clear and the read-back).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathTiming {
+    /// Points drawn.
+    pub points: usize,
+    /// `drawArraysInstanced`, finished.
+    pub instanced_ms: f64,
+    /// `drawArrays(POINTS)`, finished.
+    pub points_ms: f64,
+}
+
+/// The draw path a measurement asks for. Plain points only when all of these hold:
+/// - instances are slow: at least 0.5 µs each (and 4 ms in all, clear of timer granularity).
+///   GPUs draw a small quad in nanoseconds; software rasterisers take microseconds, so a GPU
+///   keeps the instanced path whatever the other timing says;
+/// - points are clearly faster: at most four fifths of the instanced time (margin for noise);
+/// - the implementation draws points large enough (`max_point_size`, device pixels, at least 64):
+///   the points path clamps sizes to it, the instanced path does not.
+pub fn mode_from_timing(t: &PathTiming, max_point_size: f32) -> DrawMode {
+    let per_instance_us = t.instanced_ms * 1000.0 / t.points.max(1) as f64;
+    let slow_instances = t.instanced_ms >= 4.0 && per_instance_us >= 0.5;
+    let points_faster = t.points_ms <= 0.8 * t.instanced_ms;
+    if slow_instances && points_faster && max_point_size >= 64.0 {
+        DrawMode::Points
+    } else {
+        DrawMode::Instanced
+    }
 }
 
 /// How one layout's positions reach clip space: `clip = matrix · unit + offset`, where `unit`
@@ -215,6 +258,11 @@ impl<G: HasContext> Painter<G> {
         self.count
     }
 
+    /// The largest point the implementation draws (`ALIASED_POINT_SIZE_RANGE`, device pixels).
+    pub fn max_point_size(&self) -> f32 {
+        self.max_point
+    }
+
     /// Sets up the vertex array for `mode`: divisors, and the position attributes pointing at
     /// the layouts in `self.bound`. The buffers stay as they are.
     ///
@@ -332,10 +380,20 @@ impl<G: HasContext> Painter<G> {
     /// # Safety
     /// `gl` must be the context the painter was made with.
     pub unsafe fn paint(&mut self, gl: &G, f: &FrameParams) {
+        self.paint_first(gl, f, self.count);
+    }
+
+    /// [`Painter::paint`], drawing only the first `limit` points (the most popular): the timed
+    /// draws that choose the draw path.
+    ///
+    /// # Safety
+    /// `gl` must be the context the painter was made with.
+    pub unsafe fn paint_first(&mut self, gl: &G, f: &FrameParams, limit: usize) {
+        let count = self.count.min(limit);
         gl.viewport(0, 0, f.viewport[0], f.viewport[1]);
         gl.clear_color(f.clear[0], f.clear[1], f.clear[2], 1.0);
         gl.clear(glow::COLOR_BUFFER_BIT);
-        if self.count == 0 {
+        if count == 0 {
             return;
         }
         gl.disable(glow::DEPTH_TEST);
@@ -366,8 +424,8 @@ impl<G: HasContext> Painter<G> {
         gl.uniform_1_i32(self.u_palette.as_ref(), 0);
         gl.bind_vertex_array(Some(self.vao));
         match self.mode {
-            DrawMode::Instanced => gl.draw_arrays_instanced(glow::TRIANGLE_STRIP, 0, 4, self.count as i32),
-            DrawMode::Points => gl.draw_arrays(glow::POINTS, 0, self.count as i32),
+            DrawMode::Instanced => gl.draw_arrays_instanced(glow::TRIANGLE_STRIP, 0, 4, count as i32),
+            DrawMode::Points => gl.draw_arrays(glow::POINTS, 0, count as i32),
         }
         gl.bind_vertex_array(None);
     }
@@ -398,6 +456,28 @@ mod tests {
         assert!(is_software_renderer("ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11)"));
         assert!(!is_software_renderer("ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)"));
         assert!(!is_software_renderer("Apple M1"));
+    }
+
+    #[test]
+    fn the_measured_path_is_points_only_where_instances_are_slow_and_points_faster() {
+        let t = |instanced_ms, points_ms| PathTiming { points: TIMED_POINTS, instanced_ms, points_ms };
+        // WebKit on llvmpipe ("Apple GPU"): ~2.5 µs an instance, points about twice as fast.
+        assert_eq!(mode_from_timing(&t(41.0, 20.0), 255.0), DrawMode::Points);
+        // SwiftShader-like: ~10 µs an instance, ~1 µs a point.
+        assert_eq!(mode_from_timing(&t(170.0, 16.0), 1024.0), DrawMode::Points);
+        // A GPU: well under a microsecond an instance, whatever the points cost.
+        assert_eq!(mode_from_timing(&t(1.0, 0.2), 1024.0), DrawMode::Instanced);
+        assert_eq!(mode_from_timing(&t(6.0, 1.0), 1024.0), DrawMode::Instanced);
+        // Slow instances but points not clearly faster (noise): keep instanced.
+        assert_eq!(mode_from_timing(&t(41.0, 35.0), 255.0), DrawMode::Instanced);
+        // Points drawn no larger than 32 px would clamp the largest points.
+        assert_eq!(mode_from_timing(&t(170.0, 16.0), 32.0), DrawMode::Instanced);
+        // Few points timed: 4 ms at least, the timer's granularity being 1 ms in Safari.
+        let few = PathTiming { points: 2_000, instanced_ms: 3.0, points_ms: 1.0 };
+        assert_eq!(mode_from_timing(&few, 255.0), DrawMode::Instanced);
+        // No points at all does not divide by zero.
+        let none = PathTiming { points: 0, instanced_ms: 0.0, points_ms: 0.0 };
+        assert_eq!(mode_from_timing(&none, 255.0), DrawMode::Instanced);
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! What the URL hash remembers: the view, the layout shown and the one compared with, the
-//! selected entity, the search text, the colour-by column and the filters. Opening a link
-//! restores them; the browser's back and forward move between them.
+//! selected entity, the search text, the colour-by choice, the filters and the chosen group (a
+//! cluster or a lasso). Opening a link restores them; the browser's back and forward move
+//! between them.
 //!
 //! ```text
-//! #v=0.41230,0.55810,3.2&l=tsne&cmp=umap&s=tt0111161&q=star&c=genre&f=year:1950~1999;genre=Drama|-
+//! #v=0.41230,0.55810,3.2&l=tsne&cmp=umap&s=tt0111161&q=star&c=genre&f=year:1950~1999;genre=Drama|-&g=c~0~4
 //! ```
+//! `c=` is left out for the map's default colouring (its clusters, when it has them); `c=-`
+//! is no colouring, `c=~clusters` the clusters. `g=c~LEVEL~ID` is a cluster; `g=a~LAYOUT~X,Y,…`
+//! a lasso polygon drawn on that layout, each vertex in ten-thousandths of the layout's
+//! bounding box (outside 0..10000 where it went past the data).
 //! The view centre is in unit map coordinates (0..1 across the shown layout's bounding box) and
 //! the zoom is relative to the fitted view, so a link shows the same place on any screen. The
 //! first layout is the default and is not written. Names and values
@@ -20,6 +25,39 @@ pub enum FilterSpec {
     Categories(Vec<Option<String>>),
 }
 
+/// The colouring a link asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColorSpec {
+    /// One colour.
+    Nothing,
+    /// The clusters.
+    Clusters,
+    /// A column, by name.
+    Column(String),
+}
+
+/// The group a link chooses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupSpec {
+    /// A cluster: hierarchy level (0: coarsest) and index within it.
+    Cluster {
+        /// Level.
+        level: usize,
+        /// Index.
+        id: usize,
+    },
+    /// A lasso on a layout (by name), vertices in unit coordinates of its bounding box.
+    Lasso {
+        /// The layout's name.
+        layout: String,
+        /// The vertices.
+        polygon: Vec<[f64; 2]>,
+    },
+}
+
+/// Ten-thousandths of the bounding box: a lasso vertex within a pixel on a 10,000 px map.
+pub const LASSO_UNIT: f64 = 10_000.0;
+
 /// Everything the URL hash can hold.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlState {
@@ -33,10 +71,12 @@ pub struct UrlState {
     pub selected: Option<String>,
     /// Search box text.
     pub search: String,
-    /// Name of the colour-by column.
-    pub color_by: Option<String>,
+    /// The colouring (`None`: the map's default).
+    pub color_by: Option<ColorSpec>,
     /// Active filters by column name.
     pub filters: Vec<(String, FilterSpec)>,
+    /// The chosen group.
+    pub group: Option<GroupSpec>,
 }
 
 /// Percent-encodes everything but ASCII letters, digits, `_` and `.`.
@@ -98,8 +138,11 @@ impl UrlState {
         if !self.search.is_empty() {
             parts.push(format!("q={}", encode_component(&self.search)));
         }
-        if let Some(c) = &self.color_by {
-            parts.push(format!("c={}", encode_component(c)));
+        match &self.color_by {
+            Some(ColorSpec::Column(c)) => parts.push(format!("c={}", encode_component(c))),
+            Some(ColorSpec::Nothing) => parts.push("c=-".into()),
+            Some(ColorSpec::Clusters) => parts.push("c=~clusters".into()),
+            None => {}
         }
         if !self.filters.is_empty() {
             let items: Vec<String> = self
@@ -117,6 +160,15 @@ impl UrlState {
                 })
                 .collect();
             parts.push(format!("f={}", items.join(";")));
+        }
+        match &self.group {
+            Some(GroupSpec::Cluster { level, id }) => parts.push(format!("g=c~{level}~{id}")),
+            Some(GroupSpec::Lasso { layout, polygon }) => {
+                let xy: Vec<String> =
+                    polygon.iter().flat_map(|p| p.map(|v| format!("{}", (v * LASSO_UNIT).round() as i64))).collect();
+                parts.push(format!("g=a~{}~{}", encode_component(layout), xy.join(",")));
+            }
+            None => {}
         }
         parts.join("&")
     }
@@ -140,7 +192,14 @@ impl UrlState {
                 "cmp" if !value.is_empty() => st.compare = Some(decode_component(value)),
                 "s" if !value.is_empty() => st.selected = Some(decode_component(value)),
                 "q" => st.search = decode_component(value),
-                "c" if !value.is_empty() => st.color_by = Some(decode_component(value)),
+                "c" if !value.is_empty() => {
+                    st.color_by = Some(match value {
+                        "-" => ColorSpec::Nothing,
+                        "~clusters" => ColorSpec::Clusters,
+                        _ => ColorSpec::Column(decode_component(value)),
+                    })
+                }
+                "g" => st.group = parse_group(value),
                 "f" => {
                     for item in value.split(';') {
                         if let Some((name, range)) = item.split_once(':') {
@@ -167,6 +226,24 @@ impl UrlState {
     }
 }
 
+/// Reads `g=`; `None` when malformed.
+fn parse_group(value: &str) -> Option<GroupSpec> {
+    let mut parts = value.split('~');
+    let (kind, a, b) = (parts.next()?, parts.next()?, parts.next()?);
+    match kind {
+        "c" => Some(GroupSpec::Cluster { level: a.parse().ok()?, id: b.parse().ok()? }),
+        "a" => {
+            let nums = b.split(',').map(|x| x.parse::<i64>().ok()).collect::<Option<Vec<_>>>()?;
+            if nums.len() < 6 || nums.len() % 2 != 0 || a.is_empty() {
+                return None;
+            }
+            let polygon = nums.chunks(2).map(|c| [c[0] as f64 / LASSO_UNIT, c[1] as f64 / LASSO_UNIT]).collect();
+            Some(GroupSpec::Lasso { layout: decode_component(a), polygon })
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,13 +256,17 @@ mod tests {
             compare: Some("umap".into()),
             selected: Some("tt0111161".into()),
             search: "Amélie & co = 100%".into(),
-            color_by: Some("genre".into()),
+            color_by: Some(ColorSpec::Column("genre".into())),
             filters: vec![
                 ("year".into(), FilterSpec::Range(1950.0, 1999.5)),
                 ("genre".into(), FilterSpec::Categories(vec![Some("Drama".into()), Some("Sci-Fi|x;y".into()), None])),
                 ("lang".into(), FilterSpec::Categories(vec![])),
                 ("a b:c".into(), FilterSpec::Range(-1e-3, 2.5e9)),
             ],
+            group: Some(GroupSpec::Lasso {
+                layout: "t-SNE (30)".into(),
+                polygon: vec![[0.1, 0.2], [0.9, 0.2], [0.5, -0.05]],
+            }),
         };
         let h = st.to_hash();
         assert!(!h.contains(' ') && !h.contains('é'), "{h}");
@@ -231,6 +312,20 @@ mod tests {
         assert_eq!(st.filters, vec![("genre".into(), FilterSpec::Categories(vec![Some("%ZZ".into()), None]))]);
         assert_eq!(UrlState::parse("v=0.5,0.5,-2").view, None);
         assert_eq!(UrlState::parse("v=NaN,0.5,2").view, None);
+    }
+
+    #[test]
+    fn colourings_and_groups_round_trip() {
+        for color_by in [ColorSpec::Nothing, ColorSpec::Clusters, ColorSpec::Column("-".into())] {
+            let st = UrlState { color_by: Some(color_by), ..Default::default() };
+            assert_eq!(UrlState::parse(&st.to_hash()), st);
+        }
+        let st = UrlState { group: Some(GroupSpec::Cluster { level: 1, id: 17 }), ..Default::default() };
+        assert_eq!(st.to_hash(), "g=c~1~17");
+        assert_eq!(UrlState::parse(&st.to_hash()), st);
+        for bad in ["g=c~1", "g=c~x~1", "g=a~umap~1,2,3,4", "g=a~umap~1,2,3,4,5", "g=z~1~2", "g=a~~1,2,3,4,5,6"] {
+            assert_eq!(UrlState::parse(bad).group, None, "{bad}");
+        }
     }
 
     #[test]

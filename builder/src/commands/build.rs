@@ -25,6 +25,8 @@ pub struct Job<'a> {
     pub out: PathBuf,
     /// Where to export coordinates, if anywhere.
     pub export_csv: Option<PathBuf>,
+    /// Where to write the map as one HTML file, if anywhere.
+    pub single_file: Option<PathBuf>,
     /// The map's title.
     pub title: String,
     /// The map's description, given what was built (the demo states its count).
@@ -44,6 +46,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         files: &FileSystem,
         out: args.out.clone(),
         export_csv: args.export_csv.clone(),
+        single_file: args.single_file.clone(),
         title,
         describe: &|_| description.clone(),
         quiet: args.quiet,
@@ -64,6 +67,12 @@ pub fn execute(job: &Job<'_>) -> Result<()> {
     built.content.description = (job.describe)(&built);
     let viewer = if with_viewer { site::viewer_files(&job.title, &built.content.description)? } else { Vec::new() };
     let written = pipeline::write(&built, &job.out, &viewer, job.export_csv.as_deref())?;
+    if let Some(path) = &job.single_file {
+        write_single_file(path, &built, &job.title)?;
+        if !job.quiet {
+            println!("wrote {} (the whole map in one file: open it from disk, or send it)", path.display());
+        }
+    }
     if !job.quiet {
         for w in &built.warnings {
             eprintln!("warning: {w}");
@@ -72,6 +81,15 @@ pub fn execute(job: &Job<'_>) -> Result<()> {
         print_next_steps(&job.out, with_viewer, &job.title);
     }
     Ok(())
+}
+
+/// Writes the map as one HTML file, atomically (a temp file renamed into place).
+fn write_single_file(path: &Path, built: &Built, title: &str) -> Result<()> {
+    let encoded = starmap_format::encode_map(&built.content)
+        .map_err(|e| starmap_core::BuildError::Map { path: path.to_path_buf(), source: e })?;
+    let files = starmap_core::output::map_files(&encoded)?;
+    let html = site::single_file_html(title, &built.content.description, &files)?;
+    starmap_core::output::write_csv_atomic(path, |w| w.write_all(html.as_bytes()))
 }
 
 fn print_next_steps(out: &Path, with_viewer: bool, title: &str) {

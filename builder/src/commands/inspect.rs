@@ -61,6 +61,10 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         };
         println!("  {:<20} {:<12} {} missing  {detail}", c.name, kind_name(c.kind), c.missing);
     }
+    match summary::clusters(m) {
+        Some(text) => print!("{text}"),
+        None => println!("clusters: none"),
+    }
     println!("files (all sections decoded and checked):");
     for f in &m.files {
         println!("  {:<14} {:>10} bytes", f.name, f.bytes);
@@ -193,6 +197,7 @@ mod tests {
         params.umap.min_dist = 0.3;
         params.tsne.perplexity = 12.5;
         params.data_only = true;
+        params.no_clusters = true;
         let m: Manifest = serde_json::from_value(serde_json::json!({
             "format": "starmap", "format_version": 2, "title": "It's ours", "description": "",
             "entity_count": 0, "layouts": [], "popularity_range": [0, 0], "neighbors_k": 0,
@@ -203,6 +208,7 @@ mod tests {
         let line = format!("starmap build {}", rebuild_flags(&params, &m, Path::new("out dir")));
         assert!(line.starts_with("starmap build --interactions 'my data/plays.csv' --entity-col artist"), "{line}");
         assert!(line.contains("--data-only") && line.contains("--title 'It'\\''s ours'"), "{line}");
+        assert!(line.contains(" --no-clusters "), "{line}");
         assert!(
             line.contains("--layout tsne --layout umap:min-dist=0.1,name=close --layout umap:neighbors=5 "),
             "{line}"

@@ -6,6 +6,7 @@ mod demo;
 mod inspect;
 mod maps;
 mod neighbors;
+mod pack;
 mod serve;
 mod shell;
 mod summary;
@@ -22,5 +23,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Pack(args) => pack::run(&args),
     }
 }

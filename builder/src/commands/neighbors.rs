@@ -1,12 +1,13 @@
 //! `starmap neighbors`: an entity's nearest neighbours in a built map's embedding. The query is
 //! matched with the viewer's own code (`starmap_format::lookup` and `search`): an exact id, else
-//! a name equal up to case and accents, else the viewer's ranked search. A query that fits
-//! several entities lists them with their ids instead of picking one.
+//! a name equal up to case and accents, else the viewer's ranked search, typo matches only when
+//! nothing matches as typed. A query that fits several entities lists them with their ids
+//! instead of picking one.
 
 use starmap_core::{BuildError, Result};
 use starmap_format::lookup::{entities_named, IdIndex};
 use starmap_format::read::Map;
-use starmap_format::search::SearchIndex;
+use starmap_format::search::{Hit, SearchIndex, Tier};
 
 use super::maps::load_map;
 use super::shell::{quote_path, shell_quote, starmap_command};
@@ -42,12 +43,21 @@ fn find(map: &Map, query: &str) -> Found {
         }
     }
     let mut index = SearchIndex::new(map.len(), |i| labels.name(i), &map.labels.popularity);
-    let hits: Vec<usize> = index.search(query, CANDIDATES + 1).iter().map(|h| h.entity as usize).collect();
+    let hits = as_typed_first(index.search(query, CANDIDATES + 1));
     match hits.len() {
         0 => Found::Nothing,
         1 => Found::One(hits[0]),
         n => Found::Several(hits[..n.min(CANDIDATES)].to_vec(), n > CANDIDATES),
     }
+}
+
+/// The entities of `hits`, leaving out typo matches unless nothing else matched: a lone
+/// literal match is the one meant, whatever the viewer would list below it.
+fn as_typed_first(mut hits: Vec<Hit>) -> Vec<usize> {
+    if hits.iter().any(|h| h.tier != Tier::Fuzzy) {
+        hits.retain(|h| h.tier != Tier::Fuzzy);
+    }
+    hits.iter().map(|h| h.entity as usize).collect()
 }
 
 /// "Name (id)" when the entity has a label, else its id.
@@ -140,5 +150,18 @@ mod tests {
         assert_eq!(find(&map, "nobody at all"), Found::Nothing);
         // "ta" is in Beta and Délta: both listed, the popular one first, none picked.
         assert_eq!(find(&map, "ta"), Found::Several(vec![delta, 1], false));
+        // A typo finds the name when nothing matches as typed.
+        let alpha = names.iter().position(|n| *n == "Alpha").expect("the sample has Alpha");
+        assert_eq!(find(&map, "alhpa"), Found::One(alpha));
+    }
+
+    #[test]
+    fn typo_matches_count_only_when_nothing_matches_as_typed() {
+        let names = ["Casablanca", "Casablanka Nights", "Casino"];
+        let mut index = SearchIndex::new(names.len(), |i| names[i], &[1, 50, 100]);
+        // The viewer lists the typo match below the exact one; the command picks the exact one.
+        assert_eq!(index.search("casablanca", 5).len(), 2);
+        assert_eq!(as_typed_first(index.search("casablanca", 5)), vec![0]);
+        assert_eq!(as_typed_first(index.search("casablamca", 5)), vec![0, 1]);
     }
 }

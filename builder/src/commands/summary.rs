@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use starmap_core::cluster::MIN_ENTITIES as CLUSTER_MIN_ENTITIES;
 use starmap_core::counts::BuildCounts;
 use starmap_core::metadata::LabelChoice;
 use starmap_core::pipeline::{Built, Written, LAYOUT_TIMING};
@@ -119,6 +120,42 @@ pub fn neighborhood_change(m: &Manifest, change: &[Vec<u8>]) -> Option<String> {
     })
 }
 
+/// Most clusters of the coarsest level a summary lists.
+pub const LISTED_CLUSTERS: usize = 40;
+
+/// The cluster levels (their counts, coarse to fine), then the coarsest level's clusters, largest
+/// first (all of them up to [`LISTED_CLUSTERS`]): name and size. `None` without clusters.
+pub fn clusters(m: &Manifest) -> Option<String> {
+    let levels = &m.clusters.as_ref()?.levels;
+    let counts: Vec<String> = levels.iter().map(|l| l.clusters.len().to_string()).collect();
+    let top = &levels.first()?.clusters;
+    let mut s = format!(
+        "clusters: {} level{} of {} (coarse to fine); the coarsest, largest first:\n",
+        levels.len(),
+        if levels.len() == 1 { "" } else { "s" },
+        counts.join(", ")
+    );
+    let width = top.iter().take(LISTED_CLUSTERS).map(|c| c.name.chars().count()).max().unwrap_or(0);
+    for c in top.iter().take(LISTED_CLUSTERS) {
+        let _ = writeln!(s, "  {:<width$}  {:>6}", c.name, c.size);
+    }
+    if top.len() > LISTED_CLUSTERS {
+        let rest = &top[LISTED_CLUSTERS..];
+        let entities: u64 = rest.iter().map(|c| u64::from(c.size)).sum();
+        let _ = writeln!(s, "  … and {} more, {entities} entities together", rest.len());
+    }
+    Some(s)
+}
+
+/// Why a build without `--no-clusters` has none.
+fn no_clusters(entities: u64) -> String {
+    if entities < CLUSTER_MIN_ENTITIES as u64 {
+        format!("clusters: none ({entities} entities; clusters are made from {CLUSTER_MIN_ENTITIES} on)")
+    } else {
+        "clusters: none (the relationship graph forms a single community)".to_string()
+    }
+}
+
 /// Seconds per stage and their total. Each layout's own time is on its line instead: layouts run
 /// alongside each other within the `layouts` stage.
 pub fn timings(stages: &BTreeMap<String, f64>, write_secs: Option<f64>) -> String {
@@ -156,6 +193,13 @@ pub fn build(built: &Built, written: &Written) -> String {
     if let Some(line) = neighborhood_change(m, &built.content.neighborhood_change) {
         let _ = writeln!(s, "{line}");
     }
+    match clusters(m) {
+        Some(text) => s.push_str(&text),
+        None if !m.build.params.contains_key("no-clusters") => {
+            let _ = writeln!(s, "{}", no_clusters(u64::from(m.entity_count)));
+        }
+        None => {}
+    }
     for left_out in &built.left_out {
         let _ = writeln!(s, "note: {left_out}");
     }
@@ -192,5 +236,25 @@ mod tests {
         assert_eq!(timings(&t, Some(0.25)), "time: 1.75s (knn 0.50s, mde 1.00s, write 0.25s)");
         let change = neighborhood_change(&m, &[vec![0, 10, 5, 1]]).unwrap();
         assert!(change.ends_with(&format!("{}/{} 4.0", m.layouts[0].name, m.layouts[1].name)), "{change}");
+    }
+
+    #[test]
+    fn the_coarsest_clusters_are_listed_with_their_sizes() {
+        use starmap_format::testing::sample;
+        let mut m = sample().manifest;
+        let text = clusters(&m).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "clusters: 2 levels of 2, 3 (coarse to fine); the coarsest, largest first:");
+        assert_eq!(lines[1..], ["  y           3", "  Délta       1"]);
+        // Past 40, the rest are counted.
+        let level = &mut m.clusters.as_mut().unwrap().levels[0];
+        let one = level.clusters[1].clone();
+        level.clusters.extend(std::iter::repeat_n(one, 41));
+        let text = clusters(&m).unwrap();
+        assert_eq!(text.lines().count(), 1 + LISTED_CLUSTERS + 1, "{text}");
+        assert!(text.ends_with("  … and 3 more, 3 entities together\n"), "{text}");
+        m.clusters = None;
+        assert!(clusters(&m).is_none());
+        assert!(no_clusters(12).contains("12 entities"));
     }
 }

@@ -1,7 +1,8 @@
 //! Builder benchmark: end-to-end time and peak memory of `starmap build` over a size sweep of
-//! planted-cluster data (fixed seeds) and on the films demo, and for every layout its own time
-//! and quality: kNN recall@10, trustworthiness, and label agreement (the planted cluster; the
-//! films' first genre). Each build runs as its own process, so its peak memory (reported by the
+//! planted-cluster data (fixed seeds) and on the films demo, the clusters' time and share of the
+//! build with their count per level, and for every layout its own time and quality: kNN
+//! recall@10, trustworthiness, and label agreement (the planted cluster; the films' first
+//! genre). Each build runs as its own process, so its peak memory (reported by the
 //! build itself from /proc) is its own.
 //!
 //! ```text
@@ -29,6 +30,11 @@ struct Row {
     interactions: u64,
     wall_secs: f64,
     stages: String,
+    /// Seconds of the `clusters` stage, and of all stages.
+    clusters_secs: f64,
+    stage_secs: f64,
+    /// Clusters per level, coarse to fine ("28 / 133").
+    cluster_counts: String,
     peak_mib: f64,
     layouts: Vec<LayoutRow>,
 }
@@ -97,12 +103,24 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
         .unwrap_or_default();
     stages.retain(|(k, _)| !k.starts_with("layout:"));
     stages.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let clusters_secs = stages.iter().find(|s| s.0 == "clusters").map_or(0.0, |s| s.1);
+    let cluster_counts = manifest["clusters"]["levels"]
+        .as_array()
+        .map(|levels| {
+            let counts: Vec<String> =
+                levels.iter().map(|l| l["clusters"].as_array().map_or(0, Vec::len).to_string()).collect();
+            counts.join(" / ")
+        })
+        .unwrap_or_else(|| "none".into());
     Ok(Row {
         name: case.name.clone(),
         entities: manifest["entity_count"].as_u64().unwrap_or(0),
         interactions: b["counts"]["interactions_read"].as_u64().unwrap_or(0),
         wall_secs,
         stages: stages.iter().take(4).map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", "),
+        clusters_secs,
+        stage_secs: stages.iter().map(|s| s.1).sum(),
+        cluster_counts,
         peak_mib: b["peak_memory_bytes"].as_f64().unwrap_or(0.0) / (1 << 20) as f64,
         layouts: layout_rows(&manifest),
     })
@@ -202,12 +220,13 @@ fn main() {
             }
         }
     }
-    println!("| case | entities placed | interactions | wall time | slowest stages (s) | peak memory |");
-    println!("|---|---|---|---|---|---|");
+    println!("| case | entities placed | interactions | wall time | slowest stages (s) | clusters (share of the stages) | clusters per level | peak memory |");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in &rows {
+        let share = 100.0 * r.clusters_secs / r.stage_secs.max(f64::MIN_POSITIVE);
         println!(
-            "| {} | {} | {} | {:.1} s | {} | {:.0} MiB |",
-            r.name, r.entities, r.interactions, r.wall_secs, r.stages, r.peak_mib
+            "| {} | {} | {} | {:.1} s | {} | {:.2} s ({share:.1} %) | {} | {:.0} MiB |",
+            r.name, r.entities, r.interactions, r.wall_secs, r.stages, r.clusters_secs, r.cluster_counts, r.peak_mib
         );
     }
     println!();

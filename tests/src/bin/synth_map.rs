@@ -12,14 +12,15 @@
 //! every pair is exact (10 nearest neighbours in each layout, compared), and each layout's
 //! quality figures are the recall of the first layout's neighbours and the agreement of the
 //! `group` column among 2D neighbours. `--first-label` replaces the label of the most popular
-//! entity (the browser tests use it to plant a hostile title).
+//! entity (the browser tests use it to plant a hostile title). Clusters come in two levels: the
+//! planted blobs, named after their group, and each blob's two halves along its long axis.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use starmap_format::{
-    encode_map, BuildInfo, Categorical, ColumnData, ColumnValues, LayoutContent, MapContent, Quality, Tags, TextColumn,
-    NEIGHBORHOOD_K, NO_NEIGHBOR,
+    encode_map, BuildInfo, Categorical, ClusterInfo, ClusterLevelContent, ColumnData, ColumnValues, LayoutContent,
+    MapContent, Quality, Tags, TextColumn, NEIGHBORHOOD_K, NO_NEIGHBOR,
 };
 
 /// Validated command-line options.
@@ -258,6 +259,7 @@ fn synth(opts: &Options) -> MapContent {
     let total: f64 = clusters.iter().map(|c| c.2).sum();
     let mut positions = Vec::with_capacity(n);
     let mut cluster_of = Vec::with_capacity(n);
+    let mut half_of = Vec::with_capacity(n);
     let mut group_codes = Vec::with_capacity(n);
     for _ in 0..n {
         let mut r = rng.unit() * total;
@@ -273,6 +275,7 @@ fn synth(opts: &Options) -> MapContent {
         positions
             .push([(centre[0] + a * t.cos() - b * t.sin()) as f32, (centre[1] + a * t.sin() + b * t.cos()) as f32]);
         cluster_of.push(c);
+        half_of.push(usize::from(a > 0.0));
         // Mostly the cluster's group, sometimes another: categories overlap on the map.
         group_codes.push(if rng.unit() < 0.85 { c as u16 } else { rng.below(GROUPS.len()) as u16 });
     }
@@ -303,6 +306,7 @@ fn synth(opts: &Options) -> MapContent {
         tag_codes.extend(picked);
         tag_offsets.push(tag_codes.len() as u32);
     }
+    let cluster_levels = synth_clusters(&cluster_of, &half_of, &popularity);
     let k = NEIGHBORHOOD_K.min(n.saturating_sub(1));
     let neighbors = grid_neighbors(&positions, k);
     let centres: Vec<[f64; 2]> = clusters.iter().map(|c| c.0).collect();
@@ -377,7 +381,52 @@ fn synth(opts: &Options) -> MapContent {
             quality_label: Some("group".into()),
             ..BuildInfo::default()
         },
+        clusters: cluster_levels,
     }
+}
+
+/// Two cluster levels: the blobs (named after their group) and each blob's halves, every level
+/// in size order as the builder writes them.
+fn synth_clusters(blob_of: &[usize], half_of: &[usize], popularity: &[u32]) -> Vec<ClusterLevelContent> {
+    let level = |raw: &[usize], count: usize, name: &dyn Fn(usize) -> String, parent: &dyn Fn(usize) -> Option<u32>| {
+        let mut size = vec![0u32; count];
+        for &c in raw {
+            size[c] += 1;
+        }
+        let mut order: Vec<usize> = (0..count).filter(|&c| size[c] > 0).collect();
+        order.sort_by_key(|&c| (std::cmp::Reverse(size[c]), c));
+        let mut id_of = vec![u16::MAX; count];
+        for (id, &c) in order.iter().enumerate() {
+            id_of[c] = id as u16;
+        }
+        let mut top: Vec<Vec<u32>> = vec![Vec::new(); count];
+        let mut by_pop: Vec<usize> = (0..raw.len()).collect();
+        by_pop.sort_by_key(|&e| (std::cmp::Reverse(popularity[e]), e));
+        for e in by_pop {
+            if top[raw[e]].len() < 5 {
+                top[raw[e]].push(e as u32);
+            }
+        }
+        let clusters = order
+            .iter()
+            .map(|&c| ClusterInfo {
+                name: name(c),
+                subtitle: String::new(),
+                size: size[c],
+                parent: parent(c),
+                terms: Vec::new(),
+                top: top[c].clone(),
+            })
+            .collect();
+        (ClusterLevelContent { ids: raw.iter().map(|&c| id_of[c]).collect(), clusters }, id_of)
+    };
+    let (coarse, blob_id) = level(blob_of, GROUPS.len(), &|c| GROUPS[c].to_string(), &|_| None);
+    let halves: Vec<usize> = blob_of.iter().zip(half_of).map(|(&b, &h)| b * 2 + h).collect();
+    let (fine, _) =
+        level(&halves, GROUPS.len() * 2, &|c| format!("{} {}", GROUPS[c / 2], ["east", "west"][c % 2]), &|c| {
+            Some(u32::from(blob_id[c / 2]))
+        });
+    vec![coarse, fine]
 }
 
 fn run(opts: &Options) -> Result<(), String> {

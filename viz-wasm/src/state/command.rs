@@ -36,6 +36,10 @@ pub enum Focus {
     Map,
     /// The first neighbour in the details panel (after following a neighbour link).
     FirstNeighbor,
+    /// The details panel's heading (Enter on the map).
+    Details,
+    /// The group panel's heading (a group was just chosen).
+    Group,
 }
 
 /// Everything that can happen to the viewer.
@@ -61,6 +65,8 @@ pub enum Command {
     Metadata(Vec<(usize, Column)>),
     /// The neighbour lists arrived.
     Neighbors(Neighbors),
+    /// Each entity's cluster per level arrived (`clusters.bin`), coarsest level first.
+    Clusters(Vec<Vec<u16>>),
     /// Every file is in: from now on the URL follows the state. `hash` is the page's hash now.
     Ready {
         /// The location's hash.
@@ -81,6 +87,8 @@ pub enum Command {
         id: i32,
         /// Position.
         at: [f64; 2],
+        /// Shift held: this press draws a lasso (as every press does in lasso mode).
+        lasso: bool,
     },
     /// A pointer moved over the map.
     PointerMove {
@@ -131,6 +139,16 @@ pub enum Command {
     },
     /// Fly back to the whole map.
     ResetView,
+    /// An arrow key on the focused map: step the selection that way (see
+    /// [`crate::state::Direction`]) within `free`, the canvas area no panel covers.
+    Step {
+        /// Which way.
+        dir: super::stepping::Direction,
+        /// The canvas area no panel covers.
+        free: Rect,
+    },
+    /// Enter on the focused map: the selection's details take the focus.
+    OpenDetails,
     /// Escape: close the results, else the details.
     Escape,
     /// Move the keyboard focus.
@@ -145,6 +163,13 @@ pub enum Command {
     SearchEnter,
     /// A result was chosen.
     OpenResult(u32),
+    /// A cluster was chosen in the results.
+    OpenCluster {
+        /// Level.
+        level: usize,
+        /// Index in the level.
+        id: usize,
+    },
     /// Select an entity (or nothing), flying to it if `fly`.
     Select {
         /// The entity.
@@ -162,6 +187,21 @@ pub enum Command {
     },
     /// Colour by a column (`None`: one colour).
     SetColorBy(Option<usize>),
+    /// Colour by cluster.
+    ColorByClusters,
+    /// Choose cluster `id` of `level` as the group (again: let it go).
+    SelectCluster {
+        /// Hierarchy level, 0 the coarsest.
+        level: usize,
+        /// Cluster index in the level.
+        id: usize,
+    },
+    /// Let the group (cluster or lasso) go.
+    ClearGroup,
+    /// The details panel's close button: the selection goes, else the group.
+    CloseDetails,
+    /// Turn lasso mode on or off (touch screens: every drag then draws a lasso).
+    ToggleLassoMode,
     /// Show layout `l` (by manifest index), the points gliding there from the layout shown.
     SetLayout(usize),
     /// Show the next layout whose positions are in (the `l` key).
@@ -282,6 +322,12 @@ pub struct Changes {
     pub selection: bool,
     /// Redraw the details panel.
     pub details: bool,
+    /// The group changed: its panel, the labels' pressed state, the legend.
+    pub group: bool,
+    /// Redraw the lasso being drawn (or hide it).
+    pub lasso_path: bool,
+    /// Lasso mode was turned on or off.
+    pub lasso_mode: bool,
     /// Redraw the search results.
     pub results: bool,
     /// Scroll the active result into view.

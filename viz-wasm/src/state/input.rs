@@ -70,14 +70,44 @@ pub struct Gesture {
     pointers: Vec<(i32, [f64; 2])>,
     /// Where the single pointer went down, while the gesture can still be a click.
     click_from: Option<[f64; 2]>,
+    /// The lasso being drawn (canvas px), while a lasso press is down.
+    lasso: Option<Vec<[f64; 2]>>,
 }
 
 impl Gesture {
-    /// A pointer went down.
-    pub fn down(&mut self, id: i32, at: [f64; 2]) {
+    /// A pointer went down; with `lasso`, a single pointer draws a lasso instead of panning (a
+    /// second pointer ends the lasso and pinches as usual).
+    pub fn down(&mut self, id: i32, at: [f64; 2], lasso: bool) {
         self.pointers.retain(|(i, _)| *i != id);
         self.pointers.push((id, at));
         self.click_from = if self.pointers.len() == 1 { Some(at) } else { None };
+        self.lasso = (lasso && self.pointers.len() == 1).then(|| vec![at]);
+    }
+
+    /// The lasso being drawn, while one is.
+    pub fn lasso(&self) -> Option<&[[f64; 2]]> {
+        self.lasso.as_deref()
+    }
+
+    /// A lasso press moved: the path grows by a vertex once the pointer went far enough.
+    /// Returns whether it grew; `None` when no lasso is being drawn by `id`.
+    pub fn lasso_moved(&mut self, id: i32, at: [f64; 2]) -> Option<bool> {
+        let path = self.lasso.as_mut().filter(|_| self.pointers.len() == 1 && self.pointers[0].0 == id)?;
+        self.pointers[0].1 = at;
+        if self.click_from.is_some_and(|f| dist(f, at) > CLICK_SLOP_PX) {
+            self.click_from = None;
+        }
+        let grew = path.last().is_none_or(|&p| dist(p, at) >= super::group::LASSO_STEP_PX);
+        if grew {
+            path.push(at);
+        }
+        Some(grew)
+    }
+
+    /// Takes the finished lasso, after [`Gesture::up`] (`None` if none was drawn, it never
+    /// left the click slop or it was cancelled).
+    pub fn take_lasso(&mut self) -> Option<Vec<[f64; 2]>> {
+        self.lasso.take()
     }
 
     /// Whether pointer `id` is down.
@@ -111,6 +141,9 @@ impl Gesture {
         let click = !cancelled && self.pointers.len() == 1 && self.tracks(id) && self.click_from.is_some();
         self.pointers.retain(|(i, _)| *i != id);
         self.click_from = None;
+        if click || cancelled {
+            self.lasso = None;
+        }
         click
     }
 }
@@ -147,25 +180,44 @@ mod tests {
     #[test]
     fn a_press_that_barely_moves_is_a_click() {
         let mut g = Gesture::default();
-        g.down(1, [100.0, 100.0]);
+        g.down(1, [100.0, 100.0], false);
         assert_eq!(g.moved(1, [103.0, 101.0]).map(|m| m.1), Some(false));
         assert!(g.up(1, false));
-        g.down(1, [100.0, 100.0]);
+        g.down(1, [100.0, 100.0], false);
         assert_eq!(g.moved(1, [110.0, 100.0]).map(|m| m.1), Some(true), "past the slop: a drag");
         assert_eq!(g.moved(1, [120.0, 100.0]).map(|m| m.1), Some(false), "reported once");
         assert!(!g.up(1, false));
-        g.down(1, [0.0, 0.0]);
+        g.down(1, [0.0, 0.0], false);
         assert!(!g.up(1, true), "a cancelled press is no click");
         assert!(g.moved(1, [5.0, 5.0]).is_none(), "untracked pointers move nothing");
     }
 
     #[test]
+    fn a_lasso_press_collects_a_path_instead_of_panning() {
+        let mut g = Gesture::default();
+        g.down(1, [0.0, 0.0], true);
+        assert_eq!(g.lasso_moved(1, [1.0, 0.0]), Some(false), "closer than a step: no vertex");
+        assert_eq!(g.lasso_moved(1, [10.0, 0.0]), Some(true));
+        assert_eq!(g.lasso_moved(1, [10.0, 10.0]), Some(true));
+        assert_eq!(g.lasso().map(<[_]>::len), Some(3));
+        assert!(!g.up(1, false), "a drawn lasso is no click");
+        // `up` leaves the path for the viewer to take.
+        assert_eq!(g.take_lasso().map(|p| p.len()), Some(3));
+        g.down(1, [0.0, 0.0], true);
+        assert_eq!(g.lasso_moved(1, [2.0, 0.0]), Some(false));
+        assert!(g.up(1, false), "within the slop it is a click");
+        assert_eq!(g.take_lasso(), None);
+        g.down(1, [0.0, 0.0], false);
+        assert_eq!(g.lasso_moved(1, [20.0, 0.0]), None, "a plain press pans");
+    }
+
+    #[test]
     fn one_pointer_pans_two_pinch() {
         let mut g = Gesture::default();
-        g.down(1, [100.0, 100.0]);
+        g.down(1, [100.0, 100.0], false);
         let (m, _) = g.moved(1, [130.0, 90.0]).unwrap();
         assert_eq!((m.factor, m.pan), (1.0, [30.0, -10.0]));
-        g.down(2, [230.0, 90.0]);
+        g.down(2, [230.0, 90.0], false);
         // The second finger moves away: spread 100 -> 200 doubles the zoom about the midpoint.
         let (m, _) = g.moved(2, [330.0, 90.0]).unwrap();
         assert_eq!(m.factor, 2.0);

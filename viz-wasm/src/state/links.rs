@@ -6,7 +6,7 @@ use super::command::{Changes, UrlWrite};
 use super::url::{link_from_view, view_from_link, Pending};
 use super::viewer::Viewer;
 use crate::filter::Filters;
-use crate::urlstate::UrlState;
+use crate::urlstate::{ColorSpec, UrlState};
 
 impl Viewer {
     /// The state a link would restore.
@@ -25,8 +25,21 @@ impl Viewer {
             compare: self.compare.and_then(name),
             selected: self.selected_id(),
             search: self.search.text.clone(),
-            color_by: self.color_col.and_then(|c| m.columns.get(c)).map(|c| c.name.clone()),
+            color_by: self.color_spec(),
             filters: self.filters.to_specs(m),
+            group: self.group_spec(),
+        }
+    }
+
+    /// The colouring as a link writes it: `None` when it is the map's default.
+    fn color_spec(&self) -> Option<ColorSpec> {
+        let default_clusters = self.manifest.clusters.is_some();
+        match (self.color_clusters, self.color_col.and_then(|c| self.manifest.columns.get(c))) {
+            (true, _) if default_clusters => None,
+            (true, _) => Some(ColorSpec::Clusters),
+            (false, Some(c)) => Some(ColorSpec::Column(c.name.clone())),
+            (false, None) if default_clusters => Some(ColorSpec::Nothing),
+            (false, None) => None,
         }
     }
 
@@ -41,7 +54,8 @@ impl Viewer {
 
     /// Applies what of `st` the loaded data allows; the rest waits for its files.
     pub(super) fn apply_url(&mut self, st: UrlState, animate: bool, ch: &mut Changes) {
-        let pending = Pending { state: st, metadata: true, labels: true, layout: true, compare: true, animate };
+        let pending =
+            Pending { state: st, metadata: true, labels: true, layout: true, compare: true, group: true, animate };
         self.url.pending = Some(pending);
         self.apply_pending(ch);
     }
@@ -83,8 +97,17 @@ impl Viewer {
         let st = &p.state;
         if p.metadata && self.map.metadata_loaded(&self.manifest) {
             p.metadata = false;
-            let col = st.color_by.as_ref().and_then(|c| self.manifest.column_index(c));
-            if col != self.color_col {
+            let clusters = self.manifest.clusters.is_some();
+            let (want_clusters, col) = match &st.color_by {
+                None => (clusters, None),
+                Some(ColorSpec::Nothing) => (false, None),
+                Some(ColorSpec::Clusters) => (clusters, None),
+                Some(ColorSpec::Column(c)) => (false, self.manifest.column_index(c)),
+            };
+            if want_clusters && !self.color_clusters {
+                self.color_by_clusters(ch);
+            } else if !want_clusters && (self.color_clusters || col != self.color_col) {
+                self.color_clusters = false;
                 self.set_color_by(col, ch);
             }
             let filters = Filters::from_specs(&self.manifest, &st.filters);
@@ -106,7 +129,23 @@ impl Viewer {
                 self.select(sel, fly, ch);
             }
         }
-        if p.metadata || p.labels || p.layout || p.compare {
+        if p.group && !p.layout {
+            let st = &p.state;
+            let kind = st.group.as_ref().map(|spec| (spec, self.group_from_spec(spec)));
+            let ready = match &kind {
+                None => true,
+                Some((crate::urlstate::GroupSpec::Cluster { .. }, _)) => self.map.clusters.is_some(),
+                Some((_, k)) => k.is_some(),
+            };
+            if ready {
+                p.group = false;
+                let kind = kind.and_then(|(_, k)| k);
+                if kind != self.group.as_ref().map(|g| g.kind.clone()) {
+                    self.set_group(kind, ch);
+                }
+            }
+        }
+        if p.metadata || p.labels || p.layout || p.compare || p.group {
             self.url.pending = Some(p);
         }
     }

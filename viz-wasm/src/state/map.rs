@@ -7,6 +7,9 @@ use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::search::SearchIndex;
 use starmap_format::{pair_index, Manifest, Neighbors, FILE_METADATA, NEIGHBORHOOD_K};
 
+use super::clusters;
+use super::search::ClusterSearch;
+use crate::colors::Coloring;
 use crate::data;
 use crate::fmtval::{format_value, MISSING};
 use crate::layouts::{place_aligned, place_first, Placed};
@@ -40,6 +43,15 @@ pub struct MapData {
     pub neighbors: Option<Neighbors>,
     /// Name search.
     pub search: Option<SearchIndex>,
+    /// Cluster name search (maps with clusters).
+    pub cluster_search: Option<ClusterSearch>,
+    /// Each entity's cluster per level (coarsest first), once `clusters.bin` is in.
+    pub clusters: Option<Vec<Vec<u16>>>,
+    /// Per (layout, level): where each cluster's name goes, in world coordinates.
+    pub cluster_anchors: std::collections::HashMap<(usize, usize), Vec<Option<[f64; 2]>>>,
+    /// Palette index per coarsest-level cluster (touching clusters differ), from the first
+    /// layout.
+    pub cluster_colors: Vec<usize>,
 }
 
 impl MapData {
@@ -63,6 +75,45 @@ impl MapData {
         self.placed[0] = Some(place_first(&points.xy, &m.bounds()));
         self.points = Some(points);
         self.place_others(m);
+        self.place_clusters(m);
+    }
+
+    /// Takes each entity's cluster per level.
+    pub fn install_clusters(&mut self, m: &Manifest, levels: Vec<Vec<u16>>) {
+        self.clusters = Some(levels);
+        self.place_clusters(m);
+    }
+
+    /// Finds where cluster names go in every placed layout, and colours the coarsest level's
+    /// clusters (once the first layout and the clusters are in).
+    fn place_clusters(&mut self, m: &Manifest) {
+        let (Some(levels), Some(info)) = (&self.clusters, &m.clusters) else { return };
+        for (l, placed) in self.placed.iter().enumerate() {
+            let Some(p) = placed else { continue };
+            for (k, ids) in levels.iter().enumerate() {
+                let count = info.levels.get(k).map_or(0, |lv| lv.clusters.len());
+                self.cluster_anchors.entry((l, k)).or_insert_with(|| clusters::anchors(&p.world, ids, count));
+            }
+        }
+        if self.cluster_colors.is_empty() {
+            if let (Some(first), Some(ids), Some(level)) = (self.placed(0), levels.first(), info.levels.first()) {
+                let sizes: Vec<u64> = level.clusters.iter().map(|c| u64::from(c.size)).collect();
+                let adj = clusters::adjacency(&first.world, ids, sizes.len());
+                self.cluster_colors = clusters::assign_colors(&adj, &sizes);
+            }
+        }
+    }
+
+    /// Colours entities by their coarsest-level cluster.
+    pub fn cluster_coloring(&self, m: &Manifest) -> Coloring {
+        let (Some(ids), Some(level)) =
+            (self.clusters.as_ref().and_then(|c| c.first()), m.clusters.as_ref().and_then(|c| c.levels.first()))
+        else {
+            return crate::colors::coloring(m, None, None, m.entity_count as usize);
+        };
+        let names: Vec<String> = level.clusters.iter().map(|c| c.name.clone()).collect();
+        let sizes: Vec<u64> = level.clusters.iter().map(|c| u64::from(c.size)).collect();
+        clusters::cluster_coloring(ids, &names, &sizes, &self.cluster_colors)
     }
 
     /// Takes the other layouts and the neighbourhood changes.
@@ -91,6 +142,7 @@ impl MapData {
         for (l, p) in placed {
             self.placed[l] = Some(p);
         }
+        self.place_clusters(m);
     }
 
     /// Builds the nearest-point index of every placed layout that lacks one (tens of
@@ -146,8 +198,20 @@ impl MapData {
     }
 
     /// Takes the ids and names of `n` entities and builds the search and id indexes.
-    pub fn install_labels(&mut self, n: usize, labels: Labels, columns: Vec<(usize, Column)>) {
+    pub fn install_labels(&mut self, m: &Manifest, labels: Labels, columns: Vec<(usize, Column)>) {
+        let n = m.entity_count as usize;
         self.install_columns(columns);
+        if let Some(c) = &m.clusters {
+            let names: Vec<(usize, usize, String, u32)> = c
+                .levels
+                .iter()
+                .enumerate()
+                .flat_map(|(l, level)| {
+                    level.clusters.iter().enumerate().map(move |(i, c)| (l, i, c.name.clone(), c.size))
+                })
+                .collect();
+            self.cluster_search = Some(ClusterSearch::new(&names));
+        }
         self.search = Some(SearchIndex::new(n, |i| labels.name(i), &labels.popularity));
         self.ids = Some(IdIndex::new(&labels.ids));
         self.labels = Some(labels);

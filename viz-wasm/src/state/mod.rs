@@ -6,10 +6,13 @@
 //!
 //! Helpers that need no viewer (`layout`, `picking`, `slider`, `legend`, `input`, `search`,
 //! `highlight`, `url`) are leaves; `viewer` holds the state and the command dispatch, and the
-//! `Viewer` methods of each concern live in `navigation`, `selection`, `styling`, `links` and
-//! `switch` (layouts: switching and comparing).
+//! `Viewer` methods of each concern live in `navigation`, `selection`, `styling`, `links`,
+//! `switch` (layouts: switching and comparing), `clusters` (their colours and names on the
+//! map), `group` (a cluster or a lasso chosen as a whole) and `stepping` (arrow keys).
 
+mod clusters;
 mod command;
+mod group;
 mod highlight;
 mod input;
 mod layout;
@@ -21,6 +24,7 @@ mod picking;
 mod search;
 mod selection;
 mod slider;
+mod stepping;
 mod styling;
 mod switch;
 mod url;
@@ -29,14 +33,17 @@ mod viewer;
 #[cfg(test)]
 mod tests;
 
+pub use clusters::{ClusterLabel, CLUSTER_PALETTE};
 pub use command::{Changes, Command, Dirty, Focus, RangeEnd, Tooltip, UrlWrite, WheelUnit};
+pub use group::{GroupKind, GroupView};
 pub use input::{page_key, ZOOM_STEP};
 pub use layout::{Layout, Rect};
 pub use legend::entry_on;
 pub use map::MapData;
 pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
-pub use search::SearchState;
+pub use search::{Found, SearchState};
 pub use selection::{DetailsView, ResultRow};
 pub use slider::{position_of, value_at, SLIDER_STEPS};
+pub use stepping::Direction;
 pub use switch::{morph_frames, moved_flags, CompareDetails, CompareMark, CompareNeighbor, LayoutRow, Morph, MORPH_MS};
 pub use viewer::Viewer;

@@ -63,13 +63,20 @@ impl Viewer {
         self.fly_to(View { center: [wx - dx / zoom, wy + dy / zoom], zoom }, now_ms, ch);
     }
 
-    pub(super) fn pointer_down(&mut self, id: i32, at: [f64; 2], ch: &mut Changes) {
-        self.gesture.down(id, at);
+    pub(super) fn pointer_down(&mut self, id: i32, at: [f64; 2], lasso: bool, ch: &mut Changes) {
+        self.gesture.down(id, at, lasso || self.lasso_mode);
+        if self.gesture.lasso().is_some() {
+            ch.lasso_path = true;
+        }
         self.stop_camera();
         ch.tooltip = Some(Tooltip::Hide);
     }
 
     pub(super) fn pointer_move(&mut self, id: i32, at: [f64; 2], hover: bool, ch: &mut Changes) {
+        if let Some(grew) = self.gesture.lasso_moved(id, at) {
+            ch.lasso_path = grew;
+            return;
+        }
         let Some((motion, started_drag)) = self.gesture.moved(id, at) else {
             if hover {
                 ch.tooltip = Some(match self.pick(at) {
@@ -95,6 +102,10 @@ impl Viewer {
         if click {
             let hit = self.pick(at);
             self.select(hit, false, ch);
+        }
+        ch.lasso_path = true;
+        if let Some(path) = self.gesture.take_lasso() {
+            self.finish_lasso(&path, ch);
         }
         ch.settle = true;
     }
@@ -177,7 +188,7 @@ impl Viewer {
             viewport,
             size_range: [sizes[0] * dpr, sizes[1] * dpr],
             alpha: render::base_alpha(n),
-            highlight: self.highlight.is_some(),
+            highlight: self.highlight.is_some() || self.group.is_some(),
             clear: render::BACKGROUND,
         }
     }
@@ -206,13 +217,20 @@ impl Viewer {
             .take(LABEL_SCAN_LIMIT)
             .filter(|&&e| {
                 let i = e as usize;
-                self.pass.get(i).copied().unwrap_or(true) && self.highlight.as_ref().is_none_or(|h| h.set[i])
+                self.is_shown(e) && self.highlight.as_ref().is_none_or(|h| h.set[i])
             })
             .map(|&e| {
                 let w = placed.world[e as usize];
                 (e, self.camera.screen_from_world([w[0] as f64, w[1] as f64]))
             });
         let chars = |e: u32| labels.name(e as usize).chars().count();
-        place_labels(candidates, chars, free, label_budget(self.camera.zoom_ratio()))
+        let avoid: Vec<Rect> = self.cluster_labels(free).iter().map(|l| l.rect).collect();
+        // Fewer point names while cluster names are up: the regions' names come first.
+        let budget = if avoid.is_empty() {
+            label_budget(self.camera.zoom_ratio())
+        } else {
+            label_budget(self.camera.zoom_ratio()) / 2
+        };
+        place_labels(candidates, chars, free, budget, &avoid)
     }
 }

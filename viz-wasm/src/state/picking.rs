@@ -38,15 +38,17 @@ pub struct PlacedLabel {
 
 /// Picks names to show from `candidates` (entity, screen position), taken in order (most
 /// popular first), up to `budget`: only points inside `free` with room for the name, and only
-/// names whose boxes overlap none placed before. `chars` counts a name's characters; it is
-/// asked only for points in view, as names are the costly part.
+/// names whose boxes overlap none placed before and none of `avoid` (the cluster names).
+/// `chars` counts a name's characters; it is asked only for points in view, as names are the
+/// costly part.
 pub fn place_labels(
     candidates: impl IntoIterator<Item = (u32, [f64; 2])>,
     chars: impl Fn(u32) -> usize,
     free: Rect,
     budget: usize,
+    avoid: &[Rect],
 ) -> Vec<PlacedLabel> {
-    let mut boxes: Vec<Rect> = Vec::new();
+    let mut boxes: Vec<Rect> = avoid.to_vec();
     let mut placed = Vec::new();
     for (entity, [x, y]) in candidates {
         if placed.len() >= budget {
@@ -118,6 +120,7 @@ mod tests {
             chars,
             free,
             10,
+            &[],
         );
         let ids: Vec<u32> = placed.iter().map(|p| p.entity).collect();
         assert_eq!(ids, vec![1, 6, 7]);
@@ -128,6 +131,6 @@ mod tests {
     fn labels_stop_at_the_budget() {
         let free = Rect { left: 0.0, top: 0.0, right: 1000.0, bottom: 1000.0 };
         let grid = (0..50u32).map(|i| (i, [20.0 + 190.0 * (i % 5) as f64, 20.0 + 40.0 * (i / 5) as f64]));
-        assert_eq!(place_labels(grid, |_| 4, free, 7).len(), 7);
+        assert_eq!(place_labels(grid, |_| 4, free, 7, &[]).len(), 7);
     }
 }

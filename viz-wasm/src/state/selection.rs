@@ -2,6 +2,7 @@
 //! commands.
 
 use super::command::{Changes, Focus};
+use super::search::Found;
 use super::viewer::Viewer;
 use crate::fmtval::{format_number, format_value};
 
@@ -21,8 +22,8 @@ pub struct DetailsView {
 /// One row of the search list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
-    /// The entity.
-    pub entity: u32,
+    /// The entity or cluster.
+    pub found: Found,
     /// Its name.
     pub name: String,
     /// A second detail, possibly empty.
@@ -49,19 +50,42 @@ impl Viewer {
         }
     }
 
-    /// Escape: closes the search list if open, else the details (the map takes the focus).
+    /// Escape: closes the search list if open, else the details, else lets the group go (the
+    /// map takes the focus).
     pub(super) fn escape(&mut self, ch: &mut Changes) {
         if self.search.is_open() {
             self.close_results(ch);
         } else if self.selected.is_some() {
             self.select(None, false, ch);
             ch.focus = Some(Focus::Map);
+        } else if self.group.is_some() {
+            self.set_group(None, ch);
+            ch.focus = Some(Focus::Map);
         }
+    }
+
+    /// What a screen reader hears when the selection changes: the name, its cluster and how
+    /// many neighbours the details list (empty without a selection).
+    pub fn announcement(&self) -> String {
+        let Some(e) = self.selected else { return String::new() };
+        let mut text = self.map.name(e);
+        let levels = self.cluster_levels();
+        if let Some(name) =
+            levels.checked_sub(1).and_then(|l| self.cluster_of(l, e).and_then(|c| self.cluster_name(l, c)))
+        {
+            text.push_str(&format!(", in {name}"));
+        }
+        if let Some(nb) = &self.map.neighbors {
+            let k = nb.of(e as usize).count();
+            text.push_str(&format!(", {k} neighbour{}", if k == 1 { "" } else { "s" }));
+        }
+        text.push_str(". Enter for details.");
+        text
     }
 
     pub(super) fn run_search(&mut self, ch: &mut Changes) {
         let Some(index) = self.map.search.as_mut() else { return };
-        self.search.run(index);
+        self.search.run(index, self.map.cluster_search.as_mut());
         ch.results = true;
         ch.searched = true;
         // The text goes into the URL once typing pauses (in place, not as history).
@@ -81,12 +105,21 @@ impl Viewer {
     }
 
     pub(super) fn search_enter(&mut self, ch: &mut Changes) {
-        if self.search.hits.is_empty() {
+        if self.search.rows() == 0 {
             self.run_search(ch);
         }
-        if let Some(e) = self.search.chosen() {
-            self.open_result(e, ch);
+        match self.search.chosen() {
+            Some(Found::Entity(e)) => self.open_result(e, ch),
+            Some(Found::Cluster(level, id)) => self.open_cluster(level, id, ch),
+            None => {}
         }
+    }
+
+    /// A cluster was chosen in the results: it becomes the group, and the view fits it.
+    pub(super) fn open_cluster(&mut self, level: usize, id: usize, ch: &mut Changes) {
+        self.close_results(ch);
+        self.set_group(Some(super::group::GroupKind::Cluster { level, id }), ch);
+        ch.focus = Some(Focus::Group);
     }
 
     pub(super) fn open_result(&mut self, e: u32, ch: &mut Changes) {
@@ -98,13 +131,17 @@ impl Viewer {
     /// The search list's rows, while it is open (an empty list reads "No match").
     pub fn result_rows(&self) -> Option<Vec<ResultRow>> {
         self.search.open.then(|| {
-            self.search
-                .hits
-                .iter()
-                .map(|&e| ResultRow {
-                    entity: e,
-                    name: self.map.name(e),
-                    detail: self.map.secondary(&self.manifest, e),
+            (0..self.search.rows())
+                .filter_map(|k| self.search.row(k))
+                .map(|found| match found {
+                    Found::Entity(e) => {
+                        ResultRow { found, name: self.map.name(e), detail: self.map.secondary(&self.manifest, e) }
+                    }
+                    Found::Cluster(level, id) => ResultRow {
+                        found,
+                        name: self.cluster_name(level, id).unwrap_or_default(),
+                        detail: format!("cluster · {}", format_number(self.cluster_size(level, id) as f64)),
+                    },
                 })
                 .collect()
         })

@@ -18,7 +18,10 @@ impl Viewer {
         if !self.pass.get(e).copied().unwrap_or(true) {
             f |= FLAG_FILTERED_OUT;
         }
-        if self.highlight.as_ref().is_some_and(|h| h.set[e]) {
+        // The highlighted set and the group combine: a point stands out when it is in both
+        // (or in the one that is there).
+        let in_set = self.highlight.as_ref().is_none_or(|h| h.set[e]);
+        if (self.highlight.is_some() || self.group.is_some()) && in_set && self.in_group(e as u32) {
             f |= FLAG_HIGHLIGHTED;
         }
         if self.selected == Some(e as u32) {
@@ -72,10 +75,23 @@ impl Viewer {
         self.recolor(ch);
     }
 
-    /// Colours the points: by neighbourhood change in compare mode, else by the colour column.
+    /// Colours by cluster.
+    pub(super) fn color_by_clusters(&mut self, ch: &mut Changes) {
+        if self.manifest.clusters.is_none() {
+            return;
+        }
+        self.color_clusters = true;
+        self.color_col = None;
+        ch.color_by = true;
+        self.recolor(ch);
+    }
+
+    /// Colours the points: by neighbourhood change in compare mode, else by cluster or by the
+    /// colour column.
     pub(super) fn recolor(&mut self, ch: &mut Changes) {
         self.coloring = match self.compare_change() {
             Some(change) => change_coloring(change),
+            None if self.color_clusters && self.map.clusters.is_some() => self.map.cluster_coloring(&self.manifest),
             None => {
                 let col = self.color_col;
                 let data = col.and_then(|c| self.map.columns.get(c)).and_then(Option::as_ref);
@@ -86,14 +102,32 @@ impl Viewer {
         ch.legend = true;
     }
 
-    /// Whether each legend entry shows as on (categorical colourings; empty otherwise).
+    /// Whether each legend entry shows as on (categorical colourings; empty otherwise). By
+    /// cluster: on for the chosen cluster, or all when none is.
     pub fn legend_on(&self) -> Vec<bool> {
         let Legend::Categories(entries) = &self.coloring.legend else { return Vec::new() };
+        if self.color_clusters && self.compare.is_none() {
+            let chosen = match self.group.as_ref().map(|g| &g.kind) {
+                Some(super::group::GroupKind::Cluster { level: 0, id }) => Some(*id),
+                _ => None,
+            };
+            return entries.iter().map(|e| chosen.is_none_or(|c| e.codes.first() == Some(&(c as u16)))).collect();
+        }
         let filter = self.color_col.and_then(|c| self.filters.get(c));
         entries.iter().map(|entry| entry_on(filter, entry)).collect()
     }
 
     pub(super) fn toggle_legend(&mut self, k: usize, ch: &mut Changes) {
+        if self.color_clusters && self.compare.is_none() {
+            // A cluster's legend entry chooses the cluster, as its label on the map does.
+            let Legend::Categories(entries) = &self.coloring.legend else { return };
+            let Some(&id) = entries.get(k).and_then(|e| e.codes.first()) else { return };
+            let id = usize::from(id);
+            let again = matches!(self.group.as_ref().map(|g| &g.kind), Some(super::group::GroupKind::Cluster { level: 0, id: c }) if *c == id);
+            let kind = (!again).then_some(super::group::GroupKind::Cluster { level: 0, id });
+            self.set_group(kind, ch);
+            return;
+        }
         let (Some(col), Legend::Categories(entries)) = (self.color_col, &self.coloring.legend) else { return };
         let Some(entry) = entries.get(k).cloned() else { return };
         if toggle_entry(&mut self.filters, col, &entry) {

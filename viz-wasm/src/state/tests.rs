@@ -43,6 +43,11 @@ fn send_rest(v: &mut Viewer, e: &EncodedMap) {
     v.apply(Command::Neighbors(nb), 0.0);
 }
 
+fn send_clusters(v: &mut Viewer, e: &EncodedMap) -> Changes {
+    let c = starmap_format::read::Clusters::decode(&e.manifest, file(e, starmap_format::FILE_CLUSTERS)).unwrap();
+    v.apply(Command::Clusters(c.levels), 0.0)
+}
+
 fn send_layouts(v: &mut Viewer, e: &EncodedMap) -> Changes {
     let layouts = Layouts::decode(&e.manifest, file(e, FILE_LAYOUTS)).unwrap();
     let ch = v.apply(Command::Layouts(layouts), 0.0);
@@ -56,6 +61,7 @@ fn loaded(hash: &str) -> Viewer {
     send_points(&mut v, &e);
     send_labels(&mut v, &e, false);
     send_rest(&mut v, &e);
+    send_clusters(&mut v, &e);
     send_layouts(&mut v, &e);
     v.apply(Command::Ready { hash: hash.into() }, 0.0);
     v
@@ -197,7 +203,7 @@ fn linked_search_text_is_searched_when_the_names_arrive_if_focused() {
     send_points(&mut v, &e);
     let ch = send_labels(&mut v, &e, true);
     assert!(ch.search_text && ch.searched);
-    assert_eq!(v.result_rows().unwrap()[0].entity, 1);
+    assert_eq!(v.result_rows().unwrap()[0].found, Found::Entity(1));
     let (mut v, e) = started("q=bet");
     send_points(&mut v, &e);
     let ch = send_labels(&mut v, &e, false);
@@ -267,17 +273,17 @@ fn the_legend_filters_its_colour_column() {
 fn a_click_picks_the_point_under_it_and_a_drag_does_not() {
     let mut v = loaded("");
     let at = screen_of(&v, 1);
-    v.apply(Command::PointerDown { id: 1, at }, 0.0);
+    v.apply(Command::PointerDown { id: 1, at, lasso: false }, 0.0);
     let ch = v.apply(Command::PointerUp { id: 1, at: [at[0] + 2.0, at[1]], cancelled: false }, 0.0);
     assert_eq!(v.selected(), Some(1));
     assert!(ch.settle && ch.dragging == Some(false));
     // Far from every point: a click there deselects.
-    v.apply(Command::PointerDown { id: 1, at: [1.0, 1.0] }, 0.0);
+    v.apply(Command::PointerDown { id: 1, at: [1.0, 1.0], lasso: false }, 0.0);
     v.apply(Command::PointerUp { id: 1, at: [1.0, 1.0], cancelled: false }, 0.0);
     assert_eq!(v.selected(), None);
     // A drag pans and selects nothing.
     let before = v.camera().view;
-    v.apply(Command::PointerDown { id: 1, at }, 0.0);
+    v.apply(Command::PointerDown { id: 1, at, lasso: false }, 0.0);
     let ch = v.apply(Command::PointerMove { id: 1, at: [at[0] + 30.0, at[1]], hover: true }, 0.0);
     assert_eq!(ch.dragging, Some(true));
     v.apply(Command::PointerUp { id: 1, at: [at[0] + 30.0, at[1]], cancelled: false }, 0.0);
@@ -340,9 +346,19 @@ fn the_ring_follows_the_selection_and_labels_avoid_panels() {
     assert_eq!(v.ring_at(), None);
     v.apply(Command::Select { entity: Some(3), fly: false }, 0.0);
     assert_eq!(v.ring_at(), Some(screen_of(&v, 3)));
-    let all = v.map_labels(Rect { left: 0.0, top: 0.0, right: W, bottom: H });
+    let full = Rect { left: 0.0, top: 0.0, right: W, bottom: H };
+    let all = v.map_labels(full);
     assert!(!all.is_empty());
-    assert_eq!(all[0].entity, 3, "the most popular point is named first");
+    let ranks: Vec<u32> = all.iter().map(|l| v.map().rank_of[l.entity as usize]).collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "the most popular points are named first");
+    // Cluster names come first, and point names keep clear of them.
+    let clusters = v.cluster_labels(full);
+    assert!(!clusters.is_empty());
+    for l in &all {
+        let [x, y] = l.at;
+        let name = Rect { left: x + 6.0, top: y - 9.0, right: x + 20.0, bottom: y + 9.0 };
+        assert!(clusters.iter().all(|c| !c.rect.overlaps(&name)));
+    }
     let x3 = screen_of(&v, 3)[0];
     let right_of_3 = v.map_labels(Rect { left: x3 + 1.0, top: 0.0, right: W, bottom: H });
     assert!(right_of_3.iter().all(|l| l.entity != 3));
@@ -631,11 +647,130 @@ fn the_camera_glides_with_the_points_until_the_user_takes_it() {
     let c = v.camera().view;
     assert!((c.center[0] - mid.center[0]).abs() < 1e-9 && (c.zoom - mid.zoom).abs() < 1e-9 * mid.zoom);
     // A drag takes the camera: it stays put while the points glide on.
-    v.apply(Command::PointerDown { id: 1, at: [10.0, 10.0] }, 450.0);
+    v.apply(Command::PointerDown { id: 1, at: [10.0, 10.0], lasso: false }, 450.0);
     let held = v.camera().view;
     v.apply(Command::Frame { t_ms: 500.0 }, 500.0);
     assert_eq!(v.camera().view, held);
     assert!(v.morph().is_some());
     finish_switch(&mut v, 500.0);
     assert_eq!(v.camera().view, held);
+}
+
+#[test]
+fn maps_with_clusters_open_coloured_by_cluster() {
+    let v = loaded("");
+    assert!(v.colors_clusters());
+    let keys: Vec<u8> = (0..4).map(|e| v.coloring().keys[e]).collect();
+    assert_eq!(keys, vec![0, 0, 0, 1], "the coarsest level's ids");
+    let crate::colors::Legend::Categories(entries) = &v.coloring().legend else { panic!("a legend") };
+    let legend: Vec<(&str, u64)> = entries.iter().map(|e| (e.label.as_str(), e.count)).collect();
+    assert_eq!(legend, vec![("y", 3), ("Délta", 1)]);
+    assert_ne!(v.coloring().palette[0], v.coloring().palette[1], "touching clusters differ");
+    assert_eq!(v.url_state().color_by, None, "the default is not written");
+    // Choosing no colour is written, and a link restores it.
+    let mut v = loaded("");
+    v.apply(Command::SetColorBy(None), 0.0);
+    assert!(!v.colors_clusters());
+    assert!(v.url_state().to_hash().contains("c=-"));
+    let v = loaded("c=-");
+    assert!(!v.colors_clusters() && v.color_col().is_none());
+    let v = loaded("c=kind");
+    assert!(!v.colors_clusters() && v.color_col() == Some(col(&v, "kind")));
+}
+
+#[test]
+fn a_cluster_chosen_dims_the_rest_and_is_linked() {
+    let mut v = loaded("");
+    let ch = v.apply(Command::SelectCluster { level: 1, id: 0 }, 0.0);
+    assert!(ch.group && ch.details && matches!(ch.url, Some(UrlWrite::Push(ref h)) if h.contains("g=c~1~0")));
+    assert_eq!(ch.focus, Some(Focus::Group));
+    let members: Vec<bool> = (0..4).map(|e| flags(&v, e) & FLAG_HIGHLIGHTED != 0).collect();
+    assert_eq!(members, vec![true, true, false, false]);
+    assert!(v.frame_params([800, 600], 1.0).highlight, "the rest fades");
+    let g = v.group_view().unwrap();
+    assert_eq!(g.title, "Alpha, Beta");
+    assert!(g.subtitle.starts_with("2 points") && g.subtitle.ends_with("in y"), "{}", g.subtitle);
+    assert_eq!(g.members.iter().map(|m| m.0).collect::<Vec<_>>(), vec![0, 1], "most popular first");
+    assert!(g.summary.iter().any(|(c, t)| c == "kind" && t == "x 50%, y 50%"), "{:?}", g.summary);
+    // The CSV lists the members passing the filters, with a header.
+    let csv = v.group_csv();
+    assert_eq!(csv.lines().next(), Some("id,title,cluster_name,kind,year,genre"));
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("a,Alpha,y,x,1999,\"Drama, Comedy\""), "{csv}");
+    v.apply(Command::SetCategory { col: col(&v, "kind"), code: Some(0), on: false }, 0.0);
+    assert_eq!(v.group_csv().lines().count(), 2, "filters and the group combine");
+    assert!(v.group_view().unwrap().subtitle.contains("1 more hidden by filters"));
+    // Again: let it go. A link restores it.
+    v.apply(Command::SelectCluster { level: 1, id: 0 }, 0.0);
+    assert!(v.group().is_none());
+    let v = loaded("g=c~0~1");
+    assert_eq!(v.group_members(), vec![3]);
+    assert_eq!(v.group_file_name(), "délta.csv", "letters kept, lowercase");
+}
+
+#[test]
+fn a_lasso_chooses_the_points_inside_and_survives_a_link() {
+    let mut v = loaded("");
+    // A box around entities 0 and 3 (drawn in screen space).
+    let (p0, p3) = (screen_of(&v, 0), screen_of(&v, 3));
+    let (x0, x1) = (p0[0].min(p3[0]) - 10.0, p0[0].max(p3[0]) + 10.0);
+    let (y0, y1) = (p0[1].min(p3[1]) - 10.0, p0[1].max(p3[1]) + 10.0);
+    let path = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    v.apply(Command::PointerDown { id: 1, at: path[0], lasso: true }, 0.0);
+    for &at in &path[1..] {
+        let ch = v.apply(Command::PointerMove { id: 1, at, hover: false }, 0.0);
+        assert!(ch.lasso_path);
+    }
+    assert_eq!(v.lasso_path().map(<[_]>::len), Some(4));
+    let view = v.camera().view;
+    let ch = v.apply(Command::PointerUp { id: 1, at: path[3], cancelled: false }, 0.0);
+    assert_eq!(v.camera().view, view, "a lasso never pans");
+    assert!(ch.group && v.lasso_path().is_none());
+    let inside: Vec<u32> = (0..4).filter(|&e| v.in_group(e)).collect();
+    let mut expect = vec![0, 3];
+    for e in [1u32, 2] {
+        let p = screen_of(&v, e);
+        if p[0] > x0 && p[0] < x1 && p[1] > y0 && p[1] < y1 {
+            expect.push(e);
+        }
+    }
+    expect.sort();
+    assert_eq!(inside, expect);
+    assert_eq!(v.group_view().unwrap().title, "Selected area");
+    let hash = v.url_state().to_hash();
+    assert!(hash.contains("g=a~umap~"), "{hash}");
+    let w = loaded(&hash);
+    assert_eq!((0..4).filter(|&e| w.in_group(e)).collect::<Vec<_>>(), expect, "the link restores it");
+    // Escape lets it go.
+    v.apply(Command::Escape, 0.0);
+    assert!(v.group().is_none());
+}
+
+#[test]
+fn arrow_keys_step_between_points_and_enter_opens_details() {
+    let mut v = loaded("");
+    let free = Rect { left: 0.0, top: 0.0, right: W, bottom: H };
+    // Nothing selected: the point nearest the middle.
+    v.apply(Command::Step { dir: Direction::Right, free }, 0.0);
+    let first = v.selected().unwrap();
+    let mid = free.center();
+    let d = |e: u32| {
+        let p = screen_of(&v, e);
+        (p[0] - mid[0]).hypot(p[1] - mid[1])
+    };
+    assert!((0..4).all(|e| d(first) <= d(e)));
+    // Then a step right lands on a point to the right (or nowhere).
+    let from = screen_of(&v, first);
+    v.apply(Command::Step { dir: Direction::Right, free }, 0.0);
+    let next = v.selected().unwrap();
+    if next != first {
+        assert!(screen_of(&v, next)[0] > from[0]);
+    }
+    let ch = v.apply(Command::OpenDetails, 0.0);
+    assert_eq!(ch.focus, Some(Focus::Details));
+    assert!(v.announcement().starts_with(&v.map().name(next)), "{}", v.announcement());
+    assert!(v.announcement().contains("neighbour"));
+    v.apply(Command::Escape, 0.0);
+    assert_eq!(v.selected(), None);
+    assert_eq!(v.announcement(), "");
 }

@@ -20,6 +20,8 @@ pub struct Pending {
     pub layout: bool,
     /// The layout compared with, waiting for the other layouts.
     pub compare: bool,
+    /// The group, waiting for the clusters (a cluster) or its layout's positions (a lasso).
+    pub group: bool,
     /// Whether to fly (and glide between layouts) rather than jump.
     pub animate: bool,
 }

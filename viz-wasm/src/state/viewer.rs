@@ -54,6 +54,12 @@ pub struct Viewer {
     pub(super) pass: Vec<bool>,
     pub(super) shown: usize,
     pub(super) color_col: Option<usize>,
+    /// Colour by cluster (then `color_col` is `None`).
+    pub(super) color_clusters: bool,
+    /// The group chosen (a cluster or a lasso): the rest of the map dims.
+    pub(super) group: Option<super::group::Group>,
+    /// Every drag draws a lasso (touch screens have no shift key).
+    pub(super) lasso_mode: bool,
     pub(super) coloring: Coloring,
     pub(super) highlight: Option<Highlight>,
     pub(super) highlight_status: String,
@@ -89,6 +95,9 @@ impl Viewer {
             pass: vec![true; n],
             shown: n,
             color_col: None,
+            color_clusters: manifest.clusters.is_some(),
+            group: None,
+            lasso_mode: false,
             highlight: None,
             highlight_status: String::new(),
             selected: None,
@@ -115,11 +124,12 @@ impl Viewer {
                 self.map.neighbors = Some(neighbors);
                 c.details = true;
             }
+            Command::Clusters(levels) => self.install_clusters(levels, c),
             Command::Ready { hash } => self.ready(&hash, c),
             Command::Resize(layout) => self.resize(&layout, c),
             Command::Frame { t_ms } => self.frame(t_ms, c),
             Command::ViewSettled => self.sync_url(false, c),
-            Command::PointerDown { id, at } => self.pointer_down(id, at, c),
+            Command::PointerDown { id, at, lasso } => self.pointer_down(id, at, lasso, c),
             Command::PointerMove { id, at, hover } => self.pointer_move(id, at, hover, c),
             Command::PointerUp { id, at, cancelled } => self.pointer_up(id, at, cancelled, c),
             Command::PointerLeave => c.tooltip = Some(Tooltip::Hide),
@@ -128,6 +138,8 @@ impl Viewer {
             Command::ZoomBy(factor) => self.zoom_by(factor, now_ms, c),
             Command::PanBy { x, y } => self.pan_by_share(x, y, c),
             Command::ResetView => self.fly_to(self.camera.fit_view(), now_ms, c),
+            Command::Step { dir, free } => self.step(dir, free, c),
+            Command::OpenDetails => self.open_details(c),
             Command::Escape => self.escape(c),
             Command::Focus(target) => c.focus = Some(target),
             Command::Search(text) => {
@@ -142,11 +154,32 @@ impl Viewer {
             Command::MoveActive(delta) => self.move_active(delta, c),
             Command::SearchEnter => self.search_enter(c),
             Command::OpenResult(e) => self.open_result(e, c),
+            Command::OpenCluster { level, id } => self.open_cluster(level, id, c),
             Command::Select { entity, fly } => self.select(entity, fly, c),
             Command::FlyToEntity { entity, free } => self.fly_to_entity(entity, free, now_ms, c),
             Command::SetColorBy(col) => {
+                self.color_clusters = false;
                 self.set_color_by(col, c);
                 self.sync_url(true, c);
+            }
+            Command::ColorByClusters => {
+                self.color_by_clusters(c);
+                self.sync_url(true, c);
+            }
+            Command::SelectCluster { level, id } => {
+                let again =
+                    self.group.as_ref().is_some_and(|g| g.kind == super::group::GroupKind::Cluster { level, id });
+                self.set_group((!again).then_some(super::group::GroupKind::Cluster { level, id }), c);
+                if !again {
+                    c.focus = Some(super::command::Focus::Group);
+                }
+            }
+            Command::ClearGroup => self.set_group(None, c),
+            Command::CloseDetails if self.selected.is_some() => self.select(None, false, c),
+            Command::CloseDetails => self.set_group(None, c),
+            Command::ToggleLassoMode => {
+                self.lasso_mode = !self.lasso_mode;
+                c.lasso_mode = true;
             }
             Command::ToggleLegend(k) => self.toggle_legend(k, c),
             Command::SetLayout(l) => self.set_layout(l, None, true, now_ms, c),
@@ -185,7 +218,7 @@ impl Viewer {
     }
 
     fn install_labels(&mut self, labels: Labels, columns: Vec<(usize, Column)>, focused: bool, ch: &mut Changes) {
-        self.map.install_labels(self.n(), labels, columns);
+        self.map.install_labels(&self.manifest, labels, columns);
         ch.search_ready = true;
         self.apply_pending(ch);
         // Text typed (or linked) before the names arrived is searched once they are in.
@@ -197,9 +230,20 @@ impl Viewer {
     fn install_metadata(&mut self, columns: Vec<(usize, Column)>, ch: &mut Changes) {
         self.map.install_columns(columns);
         self.refilter(ch);
-        self.set_color_by(self.color_col, ch);
+        self.recolor(ch);
+        ch.color_by = true;
         self.apply_pending(ch);
         ch.details = true;
+    }
+
+    fn install_clusters(&mut self, levels: Vec<Vec<u16>>, ch: &mut Changes) {
+        self.map.install_clusters(&self.manifest, levels);
+        if self.color_clusters {
+            self.recolor(ch);
+        }
+        ch.group = true;
+        ch.frame = true;
+        self.apply_pending(ch);
     }
 
     fn install_layouts(&mut self, layouts: Layouts, ch: &mut Changes) {
@@ -207,6 +251,17 @@ impl Viewer {
         ch.positions.extend((1..self.manifest.layouts.len()).filter(|&l| self.map.has_layout(l)));
         ch.layout_controls = true;
         self.apply_pending(ch);
+    }
+
+    /// Whether entity `e` is shown in full: it passes the filters and, when a group is
+    /// chosen, belongs to it.
+    pub fn is_shown(&self, e: u32) -> bool {
+        self.pass.get(e as usize).copied().unwrap_or(true) && self.in_group(e)
+    }
+
+    /// Whether lasso mode is on.
+    pub fn lasso_mode(&self) -> bool {
+        self.lasso_mode
     }
 
     /// Number of entities.

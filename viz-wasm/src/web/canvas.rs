@@ -9,7 +9,7 @@ use super::dom::{report, window, Listeners};
 use super::history::current_hash;
 use super::page::Page;
 use super::queue::{Job, Sender};
-use crate::state::{page_key, Command, WheelUnit, ZOOM_STEP};
+use crate::state::{page_key, Command, Direction, WheelUnit, ZOOM_STEP};
 
 /// The position of a mouse or pointer event on the canvas (CSS px).
 fn canvas_pos(page: &Page, e: &MouseEvent) -> [f64; 2] {
@@ -37,16 +37,25 @@ pub fn listen(l: &mut Listeners, page: &std::rc::Rc<Page>, tx: &Sender) {
     let canvas: &EventTarget = &page.canvas;
     let win: EventTarget = window().into();
 
-    // Keyboard: / focuses search, Esc closes, + − arrows 0 move the camera.
-    let t = tx.clone();
+    // Keyboard: / focuses search, Esc closes, + − 0 move the camera; on the focused map the
+    // arrows step the selection and Enter opens its details (shift+arrows pan); elsewhere the
+    // arrows pan.
+    let (t, p) = (tx.clone(), page.clone());
     l.add(&win, "keydown", move |ev| {
         let Some(ev) = ev.dyn_ref::<KeyboardEvent>() else { return };
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
         let key = ev.key();
+        let on_map = ev.target().is_some_and(|t| t.loose_eq(&p.canvas));
         if key == "Escape" {
             t.send(Command::Escape);
+        } else if let Some(dir) = Direction::of_key(&key).filter(|_| on_map && !ev.shift_key()) {
+            ev.prevent_default();
+            t.send(Command::Step { dir, free: p.layout().free_area() });
+        } else if key == "Enter" && on_map {
+            ev.prevent_default();
+            t.send(Command::OpenDetails);
         } else if let Some(command) = page_key(&key).filter(|_| !in_text_field(ev.target())) {
             // At once, not when the command runs: the browser acts on the key when this returns.
             ev.prevent_default();
@@ -55,10 +64,11 @@ pub fn listen(l: &mut Listeners, page: &std::rc::Rc<Page>, tx: &Sender) {
     });
 
     // The view buttons in the top bar do what + − and 0 do.
-    let buttons: [(&HtmlButtonElement, ButtonCommand); 3] = [
+    let buttons: [(&HtmlButtonElement, ButtonCommand); 4] = [
         (&page.zoom_in, || Command::ZoomBy(ZOOM_STEP)),
         (&page.zoom_out, || Command::ZoomBy(1.0 / ZOOM_STEP)),
         (&page.reset_view, || Command::ResetView),
+        (&page.lasso_mode, || Command::ToggleLassoMode),
     ];
     for (button, command) in buttons {
         let t = tx.clone();
@@ -90,7 +100,7 @@ fn listen_pointer(l: &mut Listeners, page: &std::rc::Rc<Page>, tx: &Sender) {
         let Some(ev) = ev.dyn_ref::<PointerEvent>() else { return };
         // Keep receiving this pointer's moves when it leaves the canvas mid-drag.
         report(p.canvas.set_pointer_capture(ev.pointer_id()), "capturing the pointer");
-        t.send(Command::PointerDown { id: ev.pointer_id(), at: canvas_pos(&p, ev) });
+        t.send(Command::PointerDown { id: ev.pointer_id(), at: canvas_pos(&p, ev), lasso: ev.shift_key() });
     });
     let (t, p) = (tx.clone(), page.clone());
     l.add(canvas, "pointermove", move |ev| {

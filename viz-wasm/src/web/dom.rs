@@ -53,7 +53,9 @@ pub fn report<T>(result: Result<T, JsValue>, doing: &str) -> Option<T> {
     }
 }
 
-/// The element `#id` as a `T`.
+/// The element `#id` as a `T`. Never inlined: the page finds some sixty elements, and inlined
+/// copies of this made the viewer's largest function.
+#[inline(never)]
 pub fn by_id<T: JsCast>(id: &'static str) -> Result<T, WebError> {
     document()
         .get_element_by_id(id)

@@ -1,19 +1,19 @@
-//! The WebGL2 side: the context (with the draw path picked for the renderer), the painter, and
-//! losing and restoring both. Attribute changes accumulate here between frames and are
+//! The WebGL2 side: the context (with the draw path picked for the renderer, or measured at the
+//! first frame where its name may not tell), the painter, and losing and restoring both. Attribute changes accumulate here between frames and are
 //! uploaded when a frame paints: all bytes after a recolour or filter, single points after a
 //! selection; a layout's positions only when they arrive or the context comes back (a layout
 //! switch uploads nothing).
 
 use glow::HasContext;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, WebGl2RenderingContext};
+use web_sys::{Element, HtmlCanvasElement, WebGl2RenderingContext};
 
 use super::dom::{now_ms, set_text};
 use super::error::WebError;
 use super::load::query_param;
 use super::page::Page;
 use super::probe::Probe;
-use crate::render::{self, DrawMode, Painter};
+use crate::render::{self, DrawMode, FrameParams, Painter, PathTiming};
 use crate::state::{Dirty, Viewer};
 
 /// GL objects, which a lost context takes away.
@@ -36,6 +36,12 @@ pub struct Gfx {
     raw: WebGl2RenderingContext,
     live: Option<Live>,
     mode: DrawMode,
+    /// Whether the first frame times both draw paths and picks the faster (the renderer's name
+    /// says GPU, which WebKit says of every renderer, and `?render=` did not choose).
+    measure: bool,
+    /// The renderer's name and the page's line about it.
+    renderer: String,
+    renderer_line: Element,
     /// CSS pixels to device pixels.
     dpr: f64,
     /// Attribute bytes changed since the last paint.
@@ -49,7 +55,8 @@ pub struct Gfx {
 impl Gfx {
     /// Makes the context and the painter, choosing the draw path: `?render=` if given, else
     /// plain points on software renderers (far cheaper per point there) and instanced quads on
-    /// GPUs. Reports the choice on the page.
+    /// GPUs, which the first frame confirms by timing both ([`Gfx::measure_paths`]). Reports the
+    /// choice on the page.
     pub fn new(page: &Page) -> Result<Self, WebError> {
         let attrs = web_sys::WebGlContextAttributes::new();
         attrs.set_antialias(false);
@@ -65,17 +72,16 @@ impl Gfx {
             .ok_or(WebError::NoWebGl2)?;
         let renderer = renderer_name(&raw);
         let software = render::is_software_renderer(&renderer);
-        let mode = match query_param("render").as_deref() {
-            Some("instanced") => DrawMode::Instanced,
-            Some("points") => DrawMode::Points,
-            _ if software => DrawMode::Points,
-            _ => DrawMode::Instanced,
+        let (mode, measure) = match query_param("render").as_deref() {
+            Some("instanced") => (DrawMode::Instanced, false),
+            Some("points") => (DrawMode::Points, false),
+            _ if software => (DrawMode::Points, false),
+            _ => (DrawMode::Instanced, true),
         };
         Probe::Renderer.set(&renderer);
-        Probe::DrawMode.set(if mode == DrawMode::Points { "points" } else { "instanced" });
-        let how = if mode == DrawMode::Points { "one draw call of points" } else { "one instanced draw call" };
+        Probe::DrawMode.set(mode_name(mode));
         let soft = if software { " (software renderer)" } else { "" };
-        set_text(&page.renderer, &format!("Drawn by {renderer}{soft}, {how}."));
+        set_text(&page.renderer, &format!("Drawn by {renderer}{soft}, {}.", how(mode)));
         Probe::TContext.stamp();
         let live = Live::new(&raw, mode)?;
         Probe::TProgram.stamp();
@@ -83,6 +89,9 @@ impl Gfx {
             raw,
             live: Some(live),
             mode,
+            measure,
+            renderer,
+            renderer_line: page.renderer.clone(),
             dpr: 1.0,
             dirty: Dirty::default(),
             frames: 0,
@@ -129,6 +138,33 @@ impl Gfx {
         }
     }
 
+    /// Times the first [`render::TIMED_POINTS`] points of the frame `params` drawn on each path:
+    /// one untimed draw of each first, then two rounds of a cleared frame with no points (what
+    /// every frame costs: the clear, reading a pixel back), the instanced draw and the points
+    /// draw, each finished. Each time is the best of its two, less the empty frame's. Leaves the
+    /// painter on the points path: the caller sets the one chosen. The frame painted after this
+    /// clears what these drew.
+    fn measure_paths(g: &mut Live, params: &FrameParams) -> PathTiming {
+        let k = g.painter.count().min(render::TIMED_POINTS);
+        let draws = [(DrawMode::Instanced, 0), (DrawMode::Instanced, k), (DrawMode::Points, k)];
+        let mut best = [f64::INFINITY; 3];
+        for round in 0..3 {
+            for (i, &(mode, n)) in draws.iter().enumerate() {
+                // SAFETY: the painter was made with this live context.
+                unsafe { g.painter.switch_mode(&g.gl, mode) };
+                let t0 = now_ms();
+                // SAFETY: as above. The warm-up round draws a few points: it compiles what
+                // the path needs at its first draw.
+                unsafe { g.painter.paint_first(&g.gl, params, if round == 0 { n.min(64) } else { n }) };
+                Self::finish(g);
+                if round > 0 {
+                    best[i] = best[i].min(now_ms() - t0);
+                }
+            }
+        }
+        PathTiming { points: k, instanced_ms: (best[1] - best[0]).max(0.0), points_ms: (best[2] - best[0]).max(0.0) }
+    }
+
     /// Whether the GPU is still drawing the last frame painted, and, the first time it is found
     /// done, when that frame was sent and about how long it took (ms, to the nearest animation
     /// frame).
@@ -170,6 +206,25 @@ impl Gfx {
             }
         }
         let params = v.frame_params([canvas.width() as i32, canvas.height() as i32], self.dpr);
+        let first = self.first_frame && g.painter.count() > 0;
+        if first && self.measure && g.painter.count() >= render::MEASURE_FROM {
+            let timing = Self::measure_paths(g, &params);
+            let mode = render::mode_from_timing(&timing, g.painter.max_point_size());
+            self.mode = mode;
+            // SAFETY: as above.
+            unsafe { g.painter.switch_mode(&g.gl, mode) };
+            Probe::DrawMode.set(mode_name(mode));
+            let PathTiming { points, instanced_ms, points_ms } = timing;
+            set_text(
+                &self.renderer_line,
+                &format!(
+                    "Drawn by {}, {} (timed on {points} points: instanced {instanced_ms:.1} ms, \
+                     points {points_ms:.1} ms).",
+                    self.renderer,
+                    how(mode)
+                ),
+            );
+        }
         // SAFETY: as above.
         unsafe { g.painter.paint(&g.gl, &params) };
         self.frames += 1;
@@ -178,7 +233,6 @@ impl Gfx {
             // SAFETY: the fence was made with this context.
             unsafe { g.gl.delete_sync(old) };
         }
-        let first = self.first_frame && g.painter.count() > 0;
         if !first {
             // SAFETY: a live context.
             if let Ok(fence) = unsafe { g.gl.fence_sync(glow::SYNC_GPU_COMMANDS_COMPLETE, 0) } {
@@ -213,6 +267,22 @@ impl Gfx {
         self.dirty = Dirty { all: true, ranks: Vec::new() };
         Probe::Context.set("restored");
         Ok(())
+    }
+}
+
+/// The draw path as `data-draw-mode` names it.
+fn mode_name(mode: DrawMode) -> &'static str {
+    match mode {
+        DrawMode::Points => "points",
+        DrawMode::Instanced => "instanced",
+    }
+}
+
+/// The draw path in words.
+fn how(mode: DrawMode) -> &'static str {
+    match mode {
+        DrawMode::Points => "one draw call of points",
+        DrawMode::Instanced => "one instanced draw call",
     }
 }
 

@@ -19,8 +19,21 @@ pub fn query_param(name: &str) -> Option<String> {
     Url::new(&href).ok()?.search_params().get(name)
 }
 
-/// Where the map lives: `?data=URL` (a folder or a manifest), else the page's own folder.
+/// A map file carried inside the page (`starmap build --single-file`), as a `data:` URL the
+/// browser decodes and fetches like any other: base64 in a `<script type="application/octet-stream"
+/// data-starmap-file=NAME>` element.
+fn embedded(name: &str) -> Option<String> {
+    let el = super::dom::document().query_selector(&format!("script[data-starmap-file=\"{name}\"]")).ok()??;
+    let text = el.text_content()?;
+    Some(format!("data:application/octet-stream;base64,{}", text.trim()))
+}
+
+/// Where the map lives: inside the page (a single-file map), `?data=URL` (a folder or a
+/// manifest), else the page's own folder.
 pub fn manifest_url() -> Result<String, WebError> {
+    if let Some(url) = embedded(FILE_MANIFEST) {
+        return Ok(url);
+    }
     let href = window().location().href().map_err(js_err("reading the page's address"))?;
     let page = Url::new(&href).map_err(js_err("reading the page's address"))?;
     let bad = js_err("resolving the data URL");
@@ -36,8 +49,11 @@ pub fn manifest_url() -> Result<String, WebError> {
     Ok(url.href())
 }
 
-/// The URL of a map file next to the manifest.
+/// The URL of a map file next to the manifest (or inside the page).
 pub fn file_url(manifest_url: &str, name: &str) -> Result<String, WebError> {
+    if let Some(url) = embedded(name) {
+        return Ok(url);
+    }
     Url::new_with_base(name, manifest_url).map(|u| u.href()).map_err(js_err("resolving a map file's URL"))
 }
 
@@ -56,7 +72,9 @@ impl Fetch {
     }
 
     fn network(&self, reason: String) -> LoadError {
-        LoadError::Network { url: self.url.clone(), reason }
+        // A file inside the page is named as such, not by its (long) data: URL.
+        let url = if self.url.starts_with("data:") { "a map file inside this page".into() } else { self.url.clone() };
+        LoadError::Network { url, reason }
     }
 
     /// The response, or why there is none.

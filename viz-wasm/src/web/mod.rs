@@ -31,8 +31,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use starmap_format::read::{self as map_read, Labels, Layouts, Points};
-use starmap_format::{FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
+use starmap_format::read::{self as map_read, Clusters, Labels, Layouts, Points};
+use starmap_format::{FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS};
 use wasm_bindgen::prelude::*;
 
 use dom::{document, set_class, set_text, show, Listeners};
@@ -74,6 +74,16 @@ fn reduced_motion(listeners: &mut Listeners, tx: &Sender) {
 thread_local! {
     /// Keeps the runtime and its listeners alive for the page's lifetime.
     static PAGE: RefCell<Option<(Rc<Runtime>, Listeners)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the state now, from a listener that must act inside the user's gesture (a
+/// download); no job runs while a listener does, so the state is free.
+pub fn with_viewer(f: impl FnOnce(&Viewer)) {
+    PAGE.with(|p| {
+        if let Some((rt, _)) = &*p.borrow() {
+            f(&rt.viewer());
+        }
+    });
 }
 
 async fn run() -> Result<(), WebError> {
@@ -130,8 +140,9 @@ async fn run() -> Result<(), WebError> {
         let bytes = fetch.bytes(expect, &progress).await?;
         match name {
             FILE_POINTS => {
-                // The other layouts last: nothing but switching needs them.
-                let rest = [FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS];
+                // The clusters first (they colour the map), the other layouts last: nothing but
+                // switching needs them.
+                let rest = [FILE_CLUSTERS, FILE_LABELS, FILE_METADATA, FILE_NEIGHBORS, FILE_LAYOUTS];
                 for f in rest.into_iter().filter(|f| m.file(f).is_some()) {
                     files.push_back((f, Fetch::start(file_url(&manifest_url, f)?)));
                 }
@@ -149,6 +160,7 @@ async fn run() -> Result<(), WebError> {
             }
             FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
             FILE_NEIGHBORS => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
+            FILE_CLUSTERS => tx.send(Command::Clusters(Clusters::decode(&m, &bytes)?.levels)),
             _ => {
                 tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
                 // Their k-d trees (for picking once shown) after the browser has drawn.

@@ -14,6 +14,9 @@ use crate::state::{Tooltip, Viewer};
 #[derive(Default)]
 pub struct Overlay {
     label_pool: Vec<HtmlElement>,
+    /// Cluster name buttons by (level, id): one element per cluster for the page's life, so a
+    /// focused name keeps the focus while the map moves.
+    cluster_buttons: std::collections::HashMap<(usize, usize), HtmlElement>,
 }
 
 impl Overlay {
@@ -53,6 +56,75 @@ impl Overlay {
             set_style(el, "translate", &format!("{:.0}px {:.0}px", x + left + 7.0, y + top));
             show(el, true);
         }
+    }
+
+    /// Places the cluster names for this frame: buttons over the map, the chosen cluster's
+    /// pressed. Names that do not fit hide (a focused one stays, so keyboard users keep their
+    /// place).
+    pub fn place_cluster_labels(&mut self, page: &Page, v: &Viewer) {
+        let placed = v.cluster_labels(page.layout().free_area());
+        let chosen = match v.group().map(|g| &g.kind) {
+            Some(crate::state::GroupKind::Cluster { level, id }) => Some((*level, *id)),
+            _ => None,
+        };
+        let [left, top] = page.canvas_origin();
+        let mut shown = std::collections::HashSet::new();
+        for label in &placed {
+            let key = (label.level, label.id);
+            shown.insert(key);
+            let el = match self.cluster_buttons.get(&key) {
+                Some(el) => el.clone(),
+                None => {
+                    let Ok(el) = create("button").dyn_into::<HtmlElement>() else { continue };
+                    set_attr(&el, "type", "button");
+                    let class = ["coarse", "mid", "fine"][label.level.min(2)];
+                    el.set_class_name(&format!("cluster-label {class}"));
+                    set_attr(&el, "data-cluster", &format!("{}:{}", label.level, label.id));
+                    set_text(&el, &v.cluster_name(label.level, label.id).unwrap_or_default());
+                    append(&page.cluster_labels, &el);
+                    self.cluster_buttons.insert(key, el.clone());
+                    el
+                }
+            };
+            let [x, y] = label.at;
+            set_style(&el, "translate", &format!("{:.0}px {:.0}px", x + left, y + top));
+            show(&el, true);
+        }
+        let active = document().active_element();
+        for (key, el) in &self.cluster_buttons {
+            set_attr(el, "aria-pressed", if chosen == Some(*key) { "true" } else { "false" });
+            let focused = active.as_ref().is_some_and(|a| a.is_same_node(Some(el)));
+            if !shown.contains(key) && !focused {
+                show(el, false);
+            }
+        }
+        // The state placed estimated boxes; fonts differ, so check the boxes as drawn, biggest
+        // cluster first, and hide any name that still touches one kept before it.
+        let mut kept: Vec<web_sys::DomRect> = Vec::new();
+        for label in &placed {
+            let Some(el) = self.cluster_buttons.get(&(label.level, label.id)) else { continue };
+            let r = el.get_bounding_client_rect();
+            let touches = kept
+                .iter()
+                .any(|k| r.left() < k.right() && k.left() < r.right() && r.top() < k.bottom() && k.top() < r.bottom());
+            if touches {
+                show(el, false);
+            } else {
+                kept.push(r);
+            }
+        }
+    }
+
+    /// Draws the lasso being drawn (or hides it).
+    pub fn place_lasso(&self, page: &Page, v: &Viewer) {
+        let Some(path) = v.lasso_path().filter(|p| p.len() > 1) else {
+            show(&page.lasso_path, false);
+            return;
+        };
+        let [left, top] = page.canvas_origin();
+        let points: Vec<String> = path.iter().map(|[x, y]| format!("{:.1},{:.1}", x + left, y + top)).collect();
+        set_attr(&page.lasso_polygon, "points", &points.join(" "));
+        show(&page.lasso_path, true);
     }
 
     /// Draws compare mode's marks (or hides them).

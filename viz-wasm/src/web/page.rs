@@ -99,6 +99,32 @@ pub struct Page {
     pub loading_text: HtmlElement,
     /// Its progress bar.
     pub progress: HtmlElement,
+    /// The polite live region announcing the selection.
+    pub announce: HtmlElement,
+    /// The cluster names over the map (buttons).
+    pub cluster_labels: HtmlElement,
+    /// The lasso being drawn (SVG) and its polygon.
+    pub lasso_path: Element,
+    /// The polygon inside it.
+    pub lasso_polygon: Element,
+    /// The lasso mode button (touch screens).
+    pub lasso_mode: HtmlButtonElement,
+    /// The selected entity's part of the details panel.
+    pub details_entity: HtmlElement,
+    /// The group's part of the details panel.
+    pub group: HtmlElement,
+    /// Its heading.
+    pub group_title: HtmlElement,
+    /// Its count line.
+    pub group_sub: HtmlElement,
+    /// Its per-column summary.
+    pub group_summary: HtmlElement,
+    /// Its most popular members.
+    pub group_members: HtmlElement,
+    /// Its CSV export button.
+    pub group_export: HtmlButtonElement,
+    /// Its clear button.
+    pub group_clear: HtmlButtonElement,
 }
 
 impl Page {
@@ -148,6 +174,23 @@ impl Page {
             loading: by_id("loading")?,
             loading_text: by_id("loading-text")?,
             progress: by_id("progress")?,
+            announce: by_id("announce")?,
+            cluster_labels: by_id("cluster-labels")?,
+            lasso_path: by_id("lasso-path")?,
+            lasso_polygon: by_id::<Element>("lasso-path")?
+                .query_selector("polygon")
+                .ok()
+                .flatten()
+                .ok_or(WebError::MissingElement("lasso-path polygon"))?,
+            lasso_mode: by_id("lasso-mode")?,
+            details_entity: by_id("details-entity")?,
+            group: by_id("group")?,
+            group_title: by_id("group-title")?,
+            group_sub: by_id("group-sub")?,
+            group_summary: by_id("group-summary")?,
+            group_members: by_id("group-members")?,
+            group_export: by_id("group-export")?,
+            group_clear: by_id("group-clear")?,
         })
     }
 

@@ -14,6 +14,7 @@
 //! | `shown` | points passing the filters |
 //! | `selected` | id of the selected entity (absent without a selection) |
 //! | `highlighted` | entities in the highlighted set |
+//! | `group` | entities in the chosen group (a cluster or a lasso), filtered or not (absent without one) |
 //! | `search-ms`, `search-seq` | latency of the last keystroke's search (ranking and list), and searches so far |
 //! | `layout` | name of the layout shown (during a switch, the one the points glide to) |
 //! | `compare` | name of the layout compared with (absent outside compare mode) |
@@ -58,6 +59,8 @@ pub enum Probe {
     Shown,
     /// `data-selected`.
     Selected,
+    /// `data-group`.
+    Group,
     /// `data-highlighted`.
     Highlighted,
     /// `data-search-ms`.
@@ -97,6 +100,7 @@ impl Probe {
             Probe::Context => "context",
             Probe::Shown => "shown",
             Probe::Selected => "selected",
+            Probe::Group => "group",
             Probe::Highlighted => "highlighted",
             Probe::SearchMs => "searchMs",
             Probe::SearchSeq => "searchSeq",

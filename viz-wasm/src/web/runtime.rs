@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use super::dom::{focus, now_ms, set_class, window};
+use super::dom::{aria_bool, focus, now_ms, set_attr, set_class, set_text, window};
 use super::frames::Frames;
 use super::gl::Gfx;
 use super::history::{self, Settle};
@@ -141,6 +141,7 @@ impl Runtime {
                 let mut overlay = self.overlay.borrow_mut();
                 overlay.place_ring(page, &v);
                 overlay.place_labels(page, &v);
+                overlay.place_cluster_labels(page, &v);
                 overlay.place_compare(page, &v);
                 if let Some((start, frames)) = self.switch.get() {
                     self.switch.set(Some((start, frames + 1)));
@@ -157,8 +158,23 @@ impl Runtime {
             if ch.layout_controls {
                 layouts::render(page, &v);
             }
-            if ch.details {
+            if ch.details || ch.group {
                 details::render(page, &v);
+            }
+            if ch.group {
+                self.overlay.borrow_mut().place_cluster_labels(page, &v);
+                legend::render(page, &v);
+                match v.group() {
+                    Some(g) => Probe::Group.set(g.member.iter().filter(|&&m| m).count()),
+                    None => Probe::Group.clear(),
+                }
+            }
+            if ch.lasso_path {
+                self.overlay.borrow().place_lasso(page, &v);
+            }
+            if ch.lasso_mode {
+                set_attr(&page.lasso_mode, "aria-pressed", aria_bool(v.lasso_mode()));
+                set_class(&page.canvas, "lasso", v.lasso_mode());
             }
             if ch.selection {
                 self.overlay.borrow().place_ring(page, &v);
@@ -167,6 +183,7 @@ impl Runtime {
                     Some(id) => Probe::Selected.set(id),
                     None => Probe::Selected.clear(),
                 }
+                set_text(&page.announce, &v.announcement());
             }
             if ch.search_text {
                 page.search.set_value(&v.search().text);
@@ -222,6 +239,8 @@ impl Runtime {
             Some(Focus::Search) => focus(&page.search),
             Some(Focus::Map) => focus(&page.canvas),
             Some(Focus::FirstNeighbor) => details::focus_first_neighbor(page),
+            Some(Focus::Details) => focus(&page.details_title),
+            Some(Focus::Group) => focus(&page.group_title),
             None => {}
         }
         if ch.scroll_to_active {

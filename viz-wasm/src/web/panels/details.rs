@@ -10,13 +10,13 @@ use crate::web::dom::{append, closest_index, create, create_text, focus, set_att
 use crate::web::page::Page;
 use crate::web::queue::Sender;
 
-/// Redraws the panel (hidden without a selection).
+/// Redraws the panel: the selection's details and the group's summary (hidden without either).
 pub fn render(page: &Page, v: &Viewer) {
-    let Some(d) = v.details() else {
-        show(&page.details, false);
-        return;
-    };
-    show(&page.details, true);
+    super::group::render(page, v);
+    let d = v.details();
+    show(&page.details, d.is_some() || v.group().is_some());
+    show(&page.details_entity, d.is_some());
+    let Some(d) = d else { return };
     set_text(&page.details_title, &d.title);
     set_text(&page.details_sub, &d.subtitle);
     let fields = &page.details_fields;
@@ -87,7 +87,7 @@ pub fn focus_first_neighbor(page: &Page) {
 pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
     let t = tx.clone();
     l.add(&page.details_close, "click", move |_| {
-        t.send(Command::Select { entity: None, fly: false });
+        t.send(Command::CloseDetails);
         t.send(Command::Focus(Focus::Map));
     });
     let t = tx.clone();

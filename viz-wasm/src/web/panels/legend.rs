@@ -11,8 +11,17 @@ use crate::web::dom::{append, aria_bool, closest_index, create, create_text, set
 use crate::web::page::Page;
 use crate::web::queue::Sender;
 
-/// Lists the columns that can colour (all but text) in the menu.
+/// Menu value of colouring by cluster (columns are numbered).
+const CLUSTERS: &str = "clusters";
+
+/// Lists the columns that can colour (all but text) in the menu, after the clusters when the
+/// map has them.
 pub fn build_options(page: &Page, m: &Manifest) {
+    if m.clusters.is_some() {
+        let opt = create_text("option", "", "Cluster");
+        set_attr(&opt, "value", CLUSTERS);
+        append(&page.color_by, &opt);
+    }
     for (i, c) in m.columns.iter().enumerate().filter(|(_, c)| c.kind != ColumnKind::Text) {
         let opt = create_text("option", "", &c.name);
         set_attr(&opt, "value", &i.to_string());
@@ -22,7 +31,12 @@ pub fn build_options(page: &Page, m: &Manifest) {
 
 /// Shows the colour column in the menu.
 pub fn render_menu(page: &Page, v: &Viewer) {
-    page.color_by.set_value(&v.color_col().map(|c| c.to_string()).unwrap_or_default());
+    let value = if v.colors_clusters() {
+        CLUSTERS.to_string()
+    } else {
+        v.color_col().map(|c| c.to_string()).unwrap_or_default()
+    };
+    page.color_by.set_value(&value);
 }
 
 /// Redraws the legend.
@@ -73,7 +87,10 @@ pub fn render(page: &Page, v: &Viewer) {
 /// Listens to the menu and the legend's entries.
 pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
     let (t, menu) = (tx.clone(), page.color_by.clone());
-    l.add(&page.color_by, "change", move |_| t.send(Command::SetColorBy(menu.value().parse().ok())));
+    l.add(&page.color_by, "change", move |_| {
+        let value = menu.value();
+        t.send(if value == CLUSTERS { Command::ColorByClusters } else { Command::SetColorBy(value.parse().ok()) });
+    });
     let t = tx.clone();
     l.add(&page.legend, "click", move |ev| {
         if let Some(k) = closest_index(&ev, "[data-legend]", "data-legend") {

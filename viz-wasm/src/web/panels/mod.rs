@@ -3,6 +3,7 @@
 
 pub mod details;
 pub mod filters;
+pub mod group;
 pub mod highlight;
 pub mod layouts;
 pub mod legend;
@@ -18,6 +19,7 @@ pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
     search::listen(l, page, tx);
     details::listen(l, page, tx);
     filters::listen(l, page, tx);
+    group::listen(l, page, tx);
     legend::listen(l, page, tx);
     highlight::listen(l, page, tx);
     layouts::listen(l, page, tx);

@@ -4,9 +4,10 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Event, KeyboardEvent};
 
-use crate::state::{Command, Viewer};
+use crate::state::{Command, Found, Viewer};
 use crate::web::dom::{
-    append, aria_bool, closest_index, create, create_text, document, set_attr, show, toggle_attr, Listeners,
+    append, aria_bool, closest_data, closest_index, create, create_text, document, set_attr, show, toggle_attr,
+    Listeners,
 };
 use crate::web::page::Page;
 use crate::web::queue::Sender;
@@ -32,7 +33,13 @@ pub fn render(page: &Page, v: &Viewer) {
         let li = create("li");
         set_attr(&li, "role", "option");
         set_attr(&li, "id", &format!("result-{k}"));
-        set_attr(&li, "data-entity", &row.entity.to_string());
+        match row.found {
+            Found::Entity(e) => set_attr(&li, "data-entity", &e.to_string()),
+            Found::Cluster(level, id) => {
+                set_attr(&li, "data-cluster", &format!("{level}:{id}"));
+                li.set_class_name("cluster");
+            }
+        }
         set_attr(&li, "aria-selected", aria_bool(Some(k) == active));
         append(&li, &create_text("span", "name", &row.name));
         if !row.detail.is_empty() {
@@ -77,6 +84,10 @@ pub fn listen(l: &mut Listeners, page: &Page, tx: &Sender) {
         ev.prevent_default();
         if let Some(e) = closest_index(&ev, "[data-entity]", "data-entity") {
             t.send(Command::OpenResult(e));
+        } else if let Some((level, id)) = closest_data(&ev, "[data-cluster]", "data-cluster")
+            .and_then(|k| k.split_once(':').and_then(|(l, i)| Some((l.parse().ok()?, i.parse().ok()?))))
+        {
+            t.send(Command::OpenCluster { level, id });
         }
     });
 }
