@@ -100,7 +100,10 @@ pub fn serve(dir: &Path, port: u16, on_ready: impl FnOnce(&str)) -> Result<()> {
     on_ready(&format!("http://127.0.0.1:{bound}/"));
     let server = Arc::new(server);
     let root = Arc::new(dir.to_path_buf());
-    let workers: Vec<_> = (0..4)
+    // A worker stays busy until the browser has read its whole response, and the viewer reads
+    // its files one after another: with fewer workers than files in flight (six after the
+    // positions), the file it waits for could sit unserved behind the others. Enough for all.
+    let workers: Vec<_> = (0..16)
         .map(|_| {
             let (server, root) = (Arc::clone(&server), Arc::clone(&root));
             std::thread::spawn(move || {
