@@ -17,6 +17,7 @@ mod error;
 pub mod lookup;
 mod manifest;
 mod map;
+pub mod pause;
 mod quantize;
 pub mod read;
 pub mod search;

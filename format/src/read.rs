@@ -458,7 +458,7 @@ impl Map {
 mod tests {
     use super::*;
     use crate::testing::sample;
-    use crate::{EncodedMap, FORMAT_VERSION};
+    use crate::EncodedMap;
 
     fn file<'a>(e: &'a EncodedMap, name: &str) -> &'a [u8] {
         &e.files.iter().find(|(n, _)| n == name).unwrap().1
@@ -673,7 +673,7 @@ mod tests {
         let json = serde_json::to_vec(&e.manifest).unwrap();
         assert_eq!(parse_manifest(&json).unwrap(), e.manifest);
         let future = String::from_utf8(json).unwrap().replace(
-            &format!("\"format_version\":{FORMAT_VERSION}"),
+            &format!("\"format_version\":{}", crate::FORMAT_VERSION),
             "\"format_version\":3,\"layouts\":{\"renamed\":true}",
         );
         let msg = parse_manifest(future.as_bytes()).unwrap_err().to_string();

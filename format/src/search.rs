@@ -33,6 +33,8 @@ mod fuzzy;
 
 use memchr::memmem;
 
+use crate::pause::{self, NoPause, Pause};
+
 pub use fuzzy::budget as typo_budget;
 
 /// Where in a name the query matched; lower is better.
@@ -242,10 +244,22 @@ impl SearchIndex {
     /// Indexes `n` names given by `name(i)`, ranked by their word count (fewer first) and then
     /// `popularity` (descending; missing entries count as 0), ties by index.
     pub fn new<'a>(n: usize, name: impl Fn(usize) -> &'a str, popularity: &[u32]) -> Self {
+        pause::run(Self::build(n, name, popularity, &mut NoPause))
+    }
+
+    /// [`SearchIndex::new`], pausing at `pause` every few thousand names (the viewer builds it
+    /// on the page's main thread, a million names taking a second or more).
+    pub async fn build<'a>(
+        n: usize,
+        name: impl Fn(usize) -> &'a str,
+        popularity: &[u32],
+        pause: &mut impl Pause,
+    ) -> Self {
         // Normalised once, in entity order, then copied into rank order.
         let mut normalised = String::new();
         let mut offsets = Vec::with_capacity(n + 1);
         for i in 0..n {
+            pause::at(pause, i).await;
             offsets.push(normalised.len());
             normalize_into(name(i), &mut normalised);
         }
@@ -253,19 +267,21 @@ impl SearchIndex {
         let normalised = normalised.into_bytes();
         // Rank keys (word count, then popularity descending) with the index, which breaks ties
         // and makes the unstable sort deterministic.
-        let mut keyed: Vec<(u64, u32)> = (0..n)
-            .map(|i| {
-                let words = word_count(&normalised[offsets[i]..offsets[i + 1]]) as u64;
-                let pop = popularity.get(i).copied().unwrap_or(0);
-                (words << 32 | (u32::MAX - pop) as u64, i as u32)
-            })
-            .collect();
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(n);
+        for i in 0..n {
+            pause::at(pause, i).await;
+            let words = word_count(&normalised[offsets[i]..offsets[i + 1]]) as u64;
+            let pop = popularity.get(i).copied().unwrap_or(0);
+            keyed.push((words << 32 | (u32::MAX - pop) as u64, i as u32));
+        }
         keyed.sort_unstable();
+        pause.tick().await;
         let bands: Vec<u32> = (0..=256u64).map(|w| keyed.partition_point(|&(k, _)| k >> 32 < w) as u32).collect();
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut text = Vec::with_capacity(normalised.len() + n);
         let mut starts = Vec::with_capacity(n + 1);
-        for &e in &order {
+        for (r, &e) in order.iter().enumerate() {
+            pause::at(pause, r).await;
             starts.push(text.len() as u32);
             text.extend_from_slice(&normalised[offsets[e as usize]..offsets[e as usize + 1]]);
             text.push(b'\n');
@@ -278,6 +294,9 @@ impl SearchIndex {
         let key_at = |p: usize| bucket_key(text[p], text.get(p + 1).copied().unwrap_or(b'\n')) as usize;
         let mut counts = vec![0u32; 65536 + 1];
         for p in 0..text.len() {
+            if p.is_multiple_of(16 * pause::EVERY) {
+                pause.tick().await;
+            }
             if is_word_start(p) {
                 counts[key_at(p) + 1] += 1;
             }
@@ -294,6 +313,9 @@ impl SearchIndex {
         let next4 =
             |p: usize| u32::from_le_bytes(std::array::from_fn(|i| text.get(p + 2 + i).copied().unwrap_or(b'\n')));
         for p in 0..text.len() {
+            if p.is_multiple_of(16 * pause::EVERY) {
+                pause.tick().await;
+            }
             if is_word_start(p) {
                 let k = key_at(p);
                 word_starts[fill[k] as usize] = p as u32;
@@ -302,7 +324,7 @@ impl SearchIndex {
             }
         }
         drop(fill);
-        let vocab = fuzzy::Vocab::build(&text, &starts);
+        let vocab = fuzzy::Vocab::build(&text, &starts, pause).await;
         Self {
             text,
             starts,

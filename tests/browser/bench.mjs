@@ -1,7 +1,8 @@
 // Benchmarks of the viewer against regl-scatterplot in the same headless Chromium, on the same
 // synthetic points (100k and 1M): time to first frame, ms per frame while panning, both draw
 // paths of the viewer (instanced, plain points); the cost of a layout switch against ordinary
-// frames; plus bundle size and search latency at 1M names.
+// frames; the page's long tasks while a map loads and its bytes per point; plus bundle size and
+// search latency at 1M names.
 //
 //   node tests/browser/bench.mjs            (after `trunk build` in web/; see bench.sh)
 //   STARMAP_GPU=1 node tests/browser/bench.mjs   (a machine with a GPU: hardware WebGL)
@@ -20,7 +21,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const OUT = path.join(HERE, 'out', 'bench');
 const DIST = process.env.BENCH_DIST || path.join(ROOT, 'web', 'dist');
-// BENCH_ONLY=frames, switch or search runs one part.
+// BENCH_ONLY=frames, switch, load or search runs one part.
 const ONLY = process.env.BENCH_ONLY || 'all';
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SIZES = (process.env.BENCH_SIZES || '100000,1000000').split(',').map(Number);
@@ -190,6 +191,45 @@ async function switchCost(browser, url, { steps, timeout }) {
   return { frameMs, frameRuns: single, panMsPerFrame: panMs, panFrames, switches };
 }
 
+/**
+ * Loading a map as its reader does: time to the first frame and to every file in, and the
+ * page's long tasks (PerformanceObserver 'longtask': the main thread busy 50 ms or more) after
+ * the first frame, when the names, metadata, neighbours and other layouts arrive and are
+ * indexed. The first frame itself (drawing every point once, finished) is not counted. Also
+ * the map's bytes and bytes per point.
+ */
+async function loadCost(browser, url, dir, { timeout }) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await waitReady(page, timeout);
+  // Tasks queued by the last file (indexing its layouts) run after "ready".
+  await page.waitForTimeout(2000);
+  const r = await page.evaluate(() => ({
+    first: Number(document.body.dataset.firstFrameMs),
+    ready: performance.now(),
+    long: window.__longTasks,
+  }));
+  await page.close();
+  // A task that ends with the first frame is the first frame's.
+  const after = r.long.filter(([start, d]) => start + d > r.first + 1);
+  const bytes = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const points = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).entity_count;
+  return {
+    firstFrameMs: r.first,
+    longTasksAfterFirstFrame: after.length,
+    maxLongTaskMs: Math.max(0, ...after.map(([, d]) => d)),
+    over100ms: after.filter(([, d]) => d > 100).length,
+    mapBytes: bytes,
+    bytesPerPoint: bytes / points,
+  };
+}
+
 /** Types queries one character at a time in the viewer and collects the time of each keystroke. */
 async function searchLatency(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
@@ -231,7 +271,7 @@ async function main() {
   try {
     // Warm up the browser's GPU process, so the first case measured pays no start-up cost.
     await measure(browser, `${server.url}/regl/?data=/data/${SIZES[0]}/`, { steps: 0, timeout: 600000 });
-    for (const n of ONLY === 'search' || ONLY === 'switch' ? [] : SIZES) {
+    for (const n of ONLY === 'all' || ONLY === 'frames' ? SIZES : []) {
       const big = n >= 1000000;
       // SwiftShader: ~1 s/frame for 1M plain points, ~22 s/frame instanced; keep those short.
       const timeout = 600000;
@@ -270,6 +310,18 @@ async function main() {
                   `(${(w.totalMs / r.frameMs).toFixed(2)} frames' worth)`,
               )
               .join('; '),
+        );
+      }
+    }
+    if (ONLY === 'all' || ONLY === 'load') {
+      results.load = [];
+      for (const n of SIZES) {
+        const r = await loadCost(browser, `${server.url}/viewer/?data=/data/${n}/`, synth(n), { timeout: 600000 });
+        results.load.push({ points: n, ...r });
+        console.log(
+          `${String(n).padStart(8)}  load: first frame ${r.firstFrameMs.toFixed(0)} ms; after it ${r.longTasksAfterFirstFrame} long tasks, ` +
+            `longest ${r.maxLongTaskMs.toFixed(0)} ms, ${r.over100ms} over 100 ms; map ${(r.mapBytes / 1e6).toFixed(1)} MB, ` +
+            `${r.bytesPerPoint.toFixed(1)} B/point`,
         );
       }
     }

@@ -5,30 +5,77 @@
 
 use kiddo::{ImmutableKdTree, SquaredEuclidean};
 
-/// The spatial index of all points.
+/// The spatial index of all points: a k-d tree per part of [`PointIndex::PART`] points, so
+/// the index of a million points is built a part at a time, between frames, never holding the
+/// page's thread for long. A query asks every part (a few microseconds each).
 pub struct PointIndex {
-    tree: ImmutableKdTree<f32, 2>,
+    /// Each part's first entity and its tree.
+    parts: Vec<(u32, ImmutableKdTree<f32, 2>)>,
+    /// Points indexed so far.
+    indexed: usize,
 }
 
 impl std::fmt::Debug for PointIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PointIndex").finish_non_exhaustive()
+        f.debug_struct("PointIndex").field("parts", &self.parts.len()).field("indexed", &self.indexed).finish()
     }
 }
 
 impl PointIndex {
-    /// Indexes the points; entity `i` is `points[i]`. `None` for an empty map.
+    /// Points a part holds: its tree takes some tens of milliseconds to build in the browser.
+    pub const PART: usize = 65_536;
+
+    /// Indexes all the points at once; entity `i` is `points[i]`. `None` for an empty map.
     pub fn new(points: &[[f32; 2]]) -> Option<Self> {
         if points.is_empty() {
             return None;
         }
-        ImmutableKdTree::new_from_slice(points).ok().map(|tree| Self { tree })
+        let mut index = Self::start();
+        while !index.extend(points) {}
+        Some(index)
     }
 
-    /// The entity nearest `p` and its squared distance (world units).
+    /// An index of no points yet, to [`extend`](Self::extend) a part at a time.
+    pub fn start() -> Self {
+        Self { parts: Vec::new(), indexed: 0 }
+    }
+
+    /// Indexes the next part of `points` (the same slice each call); whether all are in.
+    pub fn extend(&mut self, points: &[[f32; 2]]) -> bool {
+        let from = self.indexed.min(points.len());
+        let to = (from + Self::PART).min(points.len());
+        if from < to {
+            if let Ok(tree) = ImmutableKdTree::new_from_slice(&points[from..to]) {
+                self.parts.push((from as u32, tree));
+            }
+            self.indexed = to;
+        }
+        to == points.len()
+    }
+
+    /// Points indexed so far.
+    pub fn len(&self) -> usize {
+        self.indexed
+    }
+
+    /// Whether no point is indexed yet.
+    pub fn is_empty(&self) -> bool {
+        self.indexed == 0
+    }
+
+    /// The entity nearest `p` and its squared distance (world units); ties go to the lower
+    /// entity. `(0, ∞)` for an index of no points.
     pub fn nearest(&self, p: [f64; 2]) -> (u32, f64) {
-        let r = self.tree.query(&[p[0] as f32, p[1] as f32]).nearest_one::<SquaredEuclidean<f32>>().execute();
-        (r.item, r.distance as f64)
+        let q = [p[0] as f32, p[1] as f32];
+        let mut best = (0u32, f64::INFINITY);
+        for (first, tree) in &self.parts {
+            let r = tree.query(&q).nearest_one::<SquaredEuclidean<f32>>().execute();
+            let found = (first + r.item, r.distance as f64);
+            if found.1 < best.1 || (found.1 == best.1 && found.0 < best.0) {
+                best = found;
+            }
+        }
+        best
     }
 }
 
@@ -62,6 +109,20 @@ mod tests {
         assert_eq!(pts[i as usize], [7.0, 4.0]);
         assert!((d - (0.04 + 0.01)).abs() < 1e-4);
         assert!(PointIndex::new(&[]).is_none());
+        // Built a part at a time, it finds the same points as a brute-force search.
+        let many: Vec<[f32; 2]> =
+            (0..PointIndex::PART * 2 + 77).map(|i| [(i * 7919 % 1000) as f32, (i * 104_729 % 997) as f32]).collect();
+        let mut parts = PointIndex::start();
+        let mut calls = 1;
+        while !parts.extend(&many) {
+            calls += 1;
+        }
+        assert_eq!(calls, 3);
+        for q in [[3.3, 4.4], [999.0, 0.5], [500.5, 500.5]] {
+            let (e, d) = parts.nearest(q);
+            let brute = nearest_n(&many, [q[0] as f32, q[1] as f32], 1)[0];
+            assert_eq!((e, d as f32), brute);
+        }
         // Duplicates are fine.
         let dup = PointIndex::new(&[[1.0, 1.0], [1.0, 1.0], [5.0, 5.0]]).unwrap();
         assert!(dup.nearest([1.1, 1.0]).0 < 2);

@@ -8,6 +8,7 @@
 //! query word marked it; names come out in rank order, so ties need no sort.
 
 use super::is_separator;
+use crate::pause::{self, Pause};
 
 /// Query words the fuzzy tier considers: longer queries are not typo-searched (they would need
 /// a bitset per word and distance, and nobody types eight words of a title to find it).
@@ -168,7 +169,7 @@ struct Kid {
 impl Vocab {
     /// Indexes the words of the names `text[starts[r]..starts[r + 1] - 1]` (each name is
     /// followed by one `\n`).
-    pub fn build(text: &[u8], starts: &[u32]) -> Self {
+    pub async fn build(text: &[u8], starts: &[u32], pause: &mut impl Pause) -> Self {
         let names = starts.len().saturating_sub(1);
         // Pass 1: a provisional id per distinct word (first seen), through an open-addressing
         // table over a compact copy of the distinct words (the names' text is too large to
@@ -179,6 +180,7 @@ impl Vocab {
         // Per word: how many names hold it, and the last name counted.
         let mut counts: Vec<(u32, u32)> = Vec::new();
         for r in 0..names {
+            pause::at(pause, r).await;
             let name = &text[starts[r] as usize..starts[r + 1] as usize - 1];
             for_each_word(name, |s, e| {
                 let id = table.id(&name[s..e]);
@@ -203,7 +205,9 @@ impl Vocab {
             u64::from_be_bytes(std::array::from_fn(|i| w.get(i).copied().unwrap_or(0)))
         };
         let mut by_word: Vec<(u64, u32)> = (0..v as u32).map(|id| (head(id), id)).collect();
+        pause.tick().await;
         by_word.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| table.word(a.1).cmp(table.word(b.1))));
+        pause.tick().await;
         let by_word: Vec<u32> = by_word.into_iter().map(|(_, id)| id).collect();
         let mut sorted_id = vec![0u32; v];
         let mut vocab = Vocab {
@@ -217,6 +221,7 @@ impl Vocab {
         };
         let mut total = 0u32;
         for (i, &id) in by_word.iter().enumerate() {
+            pause::at(pause, i).await;
             sorted_id[id as usize] = i as u32;
             vocab.off.push(vocab.text.len() as u32);
             vocab.text.extend_from_slice(table.word(id));
@@ -241,7 +246,8 @@ impl Vocab {
         let mut fill: Vec<u32> = vocab.post_off[..v].to_vec();
         vocab.postings = vec![0; total as usize];
         let mut r = 0u32;
-        for &occ in &occurrences {
+        for (i, &occ) in occurrences.iter().enumerate() {
+            pause::at(pause, i).await;
             if occ == u32::MAX {
                 r += 1;
                 continue;

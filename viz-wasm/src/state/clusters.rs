@@ -53,6 +53,53 @@ fn extent(world: &[[f32; 2]]) -> ([f32; 2], [f32; 2]) {
     (lo, [hi[0] - lo[0], hi[1] - lo[1]])
 }
 
+/// Each point's grid cell, `y · GRID + x`.
+fn point_cells(world: &[[f32; 2]]) -> Vec<u16> {
+    let (lo, span) = extent(world);
+    world
+        .iter()
+        .map(|&p| {
+            let (x, y) = cell_of(p, lo, span);
+            (y * GRID + x) as u16
+        })
+        .collect()
+}
+
+/// How many points of each cluster fall in each grid cell, as (cluster, cell, count), cell by
+/// cell: the points bucketed by cell (a counting sort), then each cell's clusters counted in one
+/// scratch array. Linear, with no hashing or sorting: the page does this on its thread for a
+/// million points when the clusters arrive.
+fn tallies(cells: &[u16], ids: &[u16]) -> Vec<(u16, u16, u32)> {
+    let mut start = vec![0u32; GRID * GRID + 1];
+    for &c in cells {
+        start[c as usize + 1] += 1;
+    }
+    for k in 0..GRID * GRID {
+        start[k + 1] += start[k];
+    }
+    let mut fill = start.clone();
+    let mut by_cell = vec![0u16; cells.len()];
+    for (&cell, &id) in cells.iter().zip(ids) {
+        by_cell[fill[cell as usize] as usize] = id;
+        fill[cell as usize] += 1;
+    }
+    let mut scratch = vec![0u32; ids.iter().map(|&c| c as usize + 1).max().unwrap_or(0)];
+    let mut seen: Vec<u16> = Vec::new();
+    let mut out = Vec::new();
+    for cell in 0..GRID * GRID {
+        for &id in &by_cell[start[cell] as usize..start[cell + 1] as usize] {
+            if scratch[id as usize] == 0 {
+                seen.push(id);
+            }
+            scratch[id as usize] += 1;
+        }
+        for id in seen.drain(..) {
+            out.push((id, cell as u16, std::mem::take(&mut scratch[id as usize])));
+        }
+    }
+    out
+}
+
 /// Which clusters touch in a 2D layout: each grid cell goes to the cluster with most points in
 /// it, and clusters owning side-by-side cells touch. `count` clusters, `ids` per entity.
 pub fn adjacency(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Vec<bool>> {
@@ -60,14 +107,15 @@ pub fn adjacency(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Vec<bool>
     if world.is_empty() || count == 0 {
         return adj;
     }
-    let (lo, span) = extent(world);
-    let mut tally = vec![std::collections::HashMap::<u16, u32>::new(); GRID * GRID];
-    for (p, &c) in world.iter().zip(ids) {
-        let (x, y) = cell_of(*p, lo, span);
-        *tally[y * GRID + x].entry(c).or_default() += 1;
+    // Each cell's owner: most points, ties to the lower cluster.
+    let mut best: Vec<Option<(u16, u32)>> = vec![None; GRID * GRID];
+    for (c, cell, n) in tallies(&point_cells(world), ids) {
+        let slot = &mut best[cell as usize];
+        if slot.is_none_or(|(b, m)| n > m || (n == m && c < b)) {
+            *slot = Some((c, n));
+        }
     }
-    let owner: Vec<Option<u16>> =
-        tally.iter().map(|t| t.iter().max_by_key(|&(&c, &n)| (n, std::cmp::Reverse(c))).map(|(&c, _)| c)).collect();
+    let owner: Vec<Option<u16>> = best.into_iter().map(|b| b.map(|(c, _)| c)).collect();
     for y in 0..GRID {
         for x in 0..GRID {
             let Some(a) = owner[y * GRID + x] else { continue };
@@ -157,26 +205,23 @@ pub fn anchors(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Option<[f64
     if world.is_empty() {
         return vec![None; count];
     }
-    let (lo, span) = extent(world);
-    let mut cells: Vec<std::collections::HashMap<usize, u32>> = vec![Default::default(); count];
-    for (p, &c) in world.iter().zip(ids) {
-        if let Some(m) = cells.get_mut(c as usize) {
-            let (x, y) = cell_of(*p, lo, span);
-            *m.entry(y * GRID + x).or_default() += 1;
+    let cells = point_cells(world);
+    // Each cluster's densest cell: most points, ties to the lower cell (met first: cells come
+    // in order).
+    let mut densest: Vec<Option<(u16, u32)>> = vec![None; count];
+    for (c, cell, n) in tallies(&cells, ids) {
+        if let Some(slot) = densest.get_mut(c as usize) {
+            if slot.is_none_or(|(_, m)| n > m) {
+                *slot = Some((cell, n));
+            }
         }
     }
-    let dense: Vec<Option<(usize, usize)>> = cells
-        .iter()
-        .map(|m| {
-            m.iter()
-                .max_by_key(|&(&cell, &n)| (n, std::cmp::Reverse(cell)))
-                .map(|(&cell, _)| (cell % GRID, cell / GRID))
-        })
-        .collect();
+    let dense: Vec<Option<(usize, usize)>> =
+        densest.into_iter().map(|d| d.map(|(cell, _)| (cell as usize % GRID, cell as usize / GRID))).collect();
     let mut sum = vec![[0f64; 3]; count];
-    for (p, &c) in world.iter().zip(ids) {
+    for ((p, &c), &cell) in world.iter().zip(ids).zip(&cells) {
         let Some(Some((cx, cy))) = dense.get(c as usize) else { continue };
-        let (x, y) = cell_of(*p, lo, span);
+        let (x, y) = (cell as usize % GRID, cell as usize / GRID);
         if x.abs_diff(*cx) <= 1 && y.abs_diff(*cy) <= 1 {
             let s = &mut sum[c as usize];
             s[0] += f64::from(p[0]);

@@ -6,6 +6,7 @@ use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::Neighbors;
 
 use super::layout::{Layout, Rect};
+use super::map::NameIndexes;
 
 /// Which end of a range filter a slider sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,8 @@ pub enum Command {
         labels: Labels,
         /// Columns stored in the labels file, by manifest index.
         columns: Vec<(usize, Column)>,
+        /// Their search and id indexes.
+        indexes: Box<NameIndexes>,
         /// Whether the search box has the focus (typed text is searched at once).
         search_focused: bool,
     },

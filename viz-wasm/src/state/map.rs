@@ -15,6 +15,31 @@ use crate::fmtval::{format_value, MISSING};
 use crate::layouts::{place_aligned, place_first, Placed};
 use crate::spatial::{nearest_n, PointIndex};
 
+/// The indexes of the names and ids: built apart from the state (the page builds them in
+/// slices, between frames: a second or more at a million names), then installed with them.
+#[derive(Debug)]
+pub struct NameIndexes {
+    /// Name search.
+    pub search: SearchIndex,
+    /// Id lookup.
+    pub ids: IdIndex,
+}
+
+impl NameIndexes {
+    /// Builds both at once.
+    pub fn new(labels: &Labels) -> Self {
+        starmap_format::pause::run(Self::build(labels, &mut starmap_format::pause::NoPause))
+    }
+
+    /// Builds both, pausing at `pause` every few thousand names.
+    pub async fn build(labels: &Labels, pause: &mut impl starmap_format::pause::Pause) -> Self {
+        let n = labels.ids.len();
+        let search = SearchIndex::build(n, |i| labels.name(i), &labels.popularity, pause).await;
+        let ids = IdIndex::build(&labels.ids, pause).await;
+        Self { search, ids }
+    }
+}
+
 /// Everything loaded so far; each part is empty until its file arrives.
 #[derive(Debug, Default)]
 pub struct MapData {
@@ -30,6 +55,8 @@ pub struct MapData {
     pub placed: Vec<Option<Placed>>,
     /// Nearest-point index per layout, built after the frame that first shows it could.
     pub spatial: Vec<Option<PointIndex>>,
+    /// The index being built, a part at a time, and its layout.
+    pub spatial_building: Option<(usize, PointIndex)>,
     /// Per layout pair (`starmap_format::pair_index`), how many of each entity's 10 nearest 2D
     /// neighbours change; empty until `layouts.bin` arrives.
     pub change: Vec<Vec<u8>>,
@@ -145,14 +172,35 @@ impl MapData {
         self.place_clusters(m);
     }
 
-    /// Builds the nearest-point index of every placed layout that lacks one (tens of
-    /// milliseconds a layout at a million points).
-    pub fn index_layouts(&mut self) {
-        for (placed, index) in self.placed.iter().zip(self.spatial.iter_mut()) {
-            if let (Some(p), None) = (placed, &index) {
-                *index = PointIndex::new(&p.world);
+    /// Builds about [`PointIndex::PART`] points' worth of the nearest-point indexes the placed
+    /// layouts lack (a few hundred milliseconds a layout at a million points, in parts of
+    /// tens); whether more remains.
+    pub fn index_layouts(&mut self) -> bool {
+        let mut budget = PointIndex::PART;
+        while budget > 0 {
+            let building = self.spatial_building.take().or_else(|| {
+                let l = (0..self.placed.len()).find(|&l| {
+                    self.spatial[l].is_none() && self.placed[l].as_ref().is_some_and(|p| !p.world.is_empty())
+                })?;
+                Some((l, PointIndex::start()))
+            });
+            let Some((l, mut index)) = building else { break };
+            let Some(p) = &self.placed[l] else { break };
+            budget = budget.saturating_sub((p.world.len() - index.len()).min(PointIndex::PART));
+            if index.extend(&p.world) {
+                self.spatial[l] = Some(index);
+            } else {
+                self.spatial_building = Some((l, index));
             }
         }
+        self.indexing_pending()
+    }
+
+    /// Whether a placed layout still lacks its nearest-point index.
+    pub fn indexing_pending(&self) -> bool {
+        self.spatial_building.is_some()
+            || (0..self.placed.len())
+                .any(|l| self.spatial[l].is_none() && self.placed[l].as_ref().is_some_and(|p| !p.world.is_empty()))
     }
 
     /// Whether layout `l`'s positions are in.
@@ -198,8 +246,13 @@ impl MapData {
     }
 
     /// Takes the ids and names of `n` entities and builds the search and id indexes.
-    pub fn install_labels(&mut self, m: &Manifest, labels: Labels, columns: Vec<(usize, Column)>) {
-        let n = m.entity_count as usize;
+    pub fn install_labels(
+        &mut self,
+        m: &Manifest,
+        labels: Labels,
+        columns: Vec<(usize, Column)>,
+        indexes: NameIndexes,
+    ) {
         self.install_columns(columns);
         if let Some(c) = &m.clusters {
             let names: Vec<(usize, usize, String, u32)> = c
@@ -212,8 +265,8 @@ impl MapData {
                 .collect();
             self.cluster_search = Some(ClusterSearch::new(&names));
         }
-        self.search = Some(SearchIndex::new(n, |i| labels.name(i), &labels.popularity));
-        self.ids = Some(IdIndex::new(&labels.ids));
+        self.search = Some(indexes.search);
+        self.ids = Some(indexes.ids);
         self.labels = Some(labels);
     }
 

@@ -39,7 +39,7 @@ pub use group::{GroupKind, GroupView};
 pub use input::{page_key, ZOOM_STEP};
 pub use layout::{Layout, Rect};
 pub use legend::entry_on;
-pub use map::MapData;
+pub use map::{MapData, NameIndexes};
 pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
 pub use search::{Found, SearchState};
 pub use selection::{DetailsView, ResultRow};

@@ -33,7 +33,8 @@ fn send_points(v: &mut Viewer, e: &EncodedMap) -> Changes {
 
 fn send_labels(v: &mut Viewer, e: &EncodedMap, search_focused: bool) -> Changes {
     let (labels, columns) = Labels::decode(&e.manifest, file(e, FILE_LABELS)).unwrap();
-    v.apply(Command::Labels { labels, columns, search_focused }, 0.0)
+    let indexes = Box::new(NameIndexes::new(&labels));
+    v.apply(Command::Labels { labels, columns, indexes, search_focused }, 0.0)
 }
 
 fn send_rest(v: &mut Viewer, e: &EncodedMap) {

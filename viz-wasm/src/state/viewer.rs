@@ -9,7 +9,7 @@ use super::command::{Changes, Command, Tooltip};
 use super::highlight::Highlight;
 use super::input::Gesture;
 use super::layout::Layout;
-use super::map::MapData;
+use super::map::{MapData, NameIndexes};
 use super::search::SearchState;
 use super::switch::{CompareNear, Morph};
 use super::url::UrlSync;
@@ -114,10 +114,13 @@ impl Viewer {
         let c = &mut ch;
         match command {
             Command::Points(points) => self.install_points(points, c),
-            Command::IndexPoints => self.map.index_layouts(),
+            Command::IndexPoints => {
+                // The page sends it again, after a frame, while more remains.
+                self.map.index_layouts();
+            }
             Command::Layouts(layouts) => self.install_layouts(layouts, c),
-            Command::Labels { labels, columns, search_focused } => {
-                self.install_labels(labels, columns, search_focused, c)
+            Command::Labels { labels, columns, indexes, search_focused } => {
+                self.install_labels(labels, columns, indexes, search_focused, c)
             }
             Command::Metadata(columns) => self.install_metadata(columns, c),
             Command::Neighbors(neighbors) => {
@@ -217,8 +220,15 @@ impl Viewer {
         ch.positions.push(0);
     }
 
-    fn install_labels(&mut self, labels: Labels, columns: Vec<(usize, Column)>, focused: bool, ch: &mut Changes) {
-        self.map.install_labels(&self.manifest, labels, columns);
+    fn install_labels(
+        &mut self,
+        labels: Labels,
+        columns: Vec<(usize, Column)>,
+        indexes: Box<NameIndexes>,
+        focused: bool,
+        ch: &mut Changes,
+    ) {
+        self.map.install_labels(&self.manifest, labels, columns, *indexes);
         ch.search_ready = true;
         self.apply_pending(ch);
         // Text typed (or linked) before the names arrived is searched once they are in.

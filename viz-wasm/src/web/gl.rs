@@ -100,6 +100,11 @@ impl Gfx {
         })
     }
 
+    /// Frames painted so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
     /// Sizes the drawing buffer to the canvas at the device's pixel ratio.
     pub fn resize(&mut self, canvas: &HtmlCanvasElement, width: f64, height: f64, device_pixel_ratio: f64) {
         self.dpr = device_pixel_ratio.clamp(0.5, 4.0);

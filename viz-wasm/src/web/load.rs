@@ -2,13 +2,15 @@
 //! the progress shown on the page, and the manifest parsed and checked.
 
 use std::cell::Cell;
+use std::future::Future;
 
+use starmap_format::pause::Pause;
 use starmap_format::{Manifest, FILE_MANIFEST};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlElement, Response, Url};
 
-use super::dom::{js_err, js_text, set_attr, set_text, window};
+use super::dom::{js_err, js_text, now_ms, set_attr, set_text, window};
 use super::error::WebError;
 use super::probe::Probe;
 use crate::data::LoadError;
@@ -168,4 +170,33 @@ pub async fn yield_to_browser() -> Result<(), WebError> {
     }
     JsFuture::from(p).await.map_err(js_err("waiting for the first frame"))?;
     Ok(())
+}
+
+/// Milliseconds a long build runs before it lets the browser draw and handle input.
+const SLICE_MS: f64 = 25.0;
+
+/// The viewer's [`Pause`]: yields to the browser once a build has held the thread for
+/// [`SLICE_MS`], so indexing a million names never freezes the page.
+pub struct Slicer {
+    since: f64,
+}
+
+impl Slicer {
+    /// Starts the first slice now.
+    pub fn new() -> Self {
+        Self { since: now_ms() }
+    }
+}
+
+impl Pause for Slicer {
+    fn tick(&mut self) -> impl Future<Output = ()> {
+        let due = now_ms() - self.since > SLICE_MS;
+        async move {
+            if due {
+                // Without a timer the build just goes on: slower to paint, never wrong.
+                let _ = yield_to_browser().await;
+                self.since = now_ms();
+            }
+        }
+    }
 }

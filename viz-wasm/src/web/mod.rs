@@ -37,14 +37,14 @@ use wasm_bindgen::prelude::*;
 
 use dom::{document, set_class, set_text, show, Listeners};
 pub use error::WebError;
-use load::{file_url, manifest_url, query_param, Fetch, Progress};
+use load::{file_url, manifest_url, query_param, Fetch, Progress, Slicer};
 use page::show_error;
 use page::Page;
 use probe::Probe;
 use queue::{Job, Sender};
 use runtime::Runtime;
 
-use crate::state::{Command, Viewer};
+use crate::state::{Command, NameIndexes, Viewer};
 
 /// Entry point, run when the module loads.
 #[wasm_bindgen(start)]
@@ -83,6 +83,36 @@ pub fn with_viewer(f: impl FnOnce(&Viewer)) {
         if let Some((rt, _)) = &*p.borrow() {
             f(&rt.viewer());
         }
+    });
+}
+
+thread_local! {
+    /// Whether an [`index_points`] task is running.
+    static INDEXING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Builds the layouts' nearest-point indexes (hover, click) a part at a time, a job each, with
+/// the browser free to draw and handle input between parts; not before the first frame is on
+/// the screen, which must not wait for them.
+fn index_points(rt: &Rc<Runtime>, tx: &Sender) {
+    if INDEXING.with(|i| i.replace(true)) {
+        return;
+    }
+    let (rt, tx) = (rt.clone(), tx.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            if load::yield_to_browser().await.is_err() {
+                break;
+            }
+            if rt.frames_painted() == 0 {
+                continue;
+            }
+            tx.send(Command::IndexPoints);
+            if !rt.viewer().map().indexing_pending() {
+                break;
+            }
+        }
+        INDEXING.with(|i| i.set(false));
     });
 }
 
@@ -149,23 +179,23 @@ async fn run() -> Result<(), WebError> {
                 Probe::TPoints.stamp();
                 tx.send(Command::Points(Points::decode(&m, &bytes)?));
                 Probe::TInstalled.stamp();
-                // Let the first frame reach the screen before the slower indexing work.
-                load::yield_to_browser().await?;
-                tx.send(Command::IndexPoints);
+                index_points(&rt, &tx);
             }
             FILE_LABELS => {
                 let (labels, columns) = Labels::decode(&m, &bytes)?;
+                drop(bytes);
+                // Indexed here, in slices between frames, not in a job: jobs run to their end.
+                let indexes = Box::new(NameIndexes::build(&labels, &mut Slicer::new()).await);
                 let search_focused = document().active_element().is_some_and(|a| a.id() == "search");
-                tx.send(Command::Labels { labels, columns, search_focused });
+                tx.send(Command::Labels { labels, columns, indexes, search_focused });
             }
             FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
             FILE_NEIGHBORS => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
             FILE_CLUSTERS => tx.send(Command::Clusters(Clusters::decode(&m, &bytes)?.levels)),
             _ => {
                 tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
-                // Their k-d trees (for picking once shown) after the browser has drawn.
-                load::yield_to_browser().await?;
-                tx.send(Command::IndexPoints);
+                // Their k-d trees, for picking once shown.
+                index_points(&rt, &tx);
             }
         }
     }

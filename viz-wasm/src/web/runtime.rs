@@ -55,6 +55,11 @@ impl Runtime {
         rt
     }
 
+    /// Frames painted so far.
+    pub fn frames_painted(&self) -> u64 {
+        self.gfx.borrow().frames()
+    }
+
     /// The state, for reading (never held across a send).
     pub fn viewer(&self) -> std::cell::Ref<'_, Viewer> {
         self.viewer.borrow()
