@@ -324,7 +324,7 @@ impl Viewer {
         let min_size = min_named_size(self.n(), zoom);
         let (Some(info), Some(anchors)) = (
             self.manifest.clusters.as_ref().and_then(|c| c.levels.get(level)),
-            self.map.cluster_anchors.get(&(self.shown_layout, level)),
+            self.map.cluster_anchors(&self.manifest, self.shown_layout, level),
         ) else {
             return Vec::new();
         };

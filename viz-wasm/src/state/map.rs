@@ -40,6 +40,9 @@ impl NameIndexes {
     }
 }
 
+/// Where each cluster's name goes (world coordinates; `None` for a cluster not in the layout).
+pub type Anchors = Vec<Option<[f64; 2]>>;
+
 /// Everything loaded so far; each part is empty until its file arrives.
 #[derive(Debug, Default)]
 pub struct MapData {
@@ -74,8 +77,10 @@ pub struct MapData {
     pub cluster_search: Option<ClusterSearch>,
     /// Each entity's cluster per level (coarsest first), once `clusters.bin` is in.
     pub clusters: Option<Vec<Vec<u16>>>,
-    /// Per (layout, level): where each cluster's name goes, in world coordinates.
-    pub cluster_anchors: std::collections::HashMap<(usize, usize), Vec<Option<[f64; 2]>>>,
+    /// Per (layout, level): where each cluster's name goes, in world coordinates; found the
+    /// first time that layout shows that level's names: a pass over every point, which a layout
+    /// or a level never shown does not cost a million-point map.
+    pub cluster_anchors: std::collections::HashMap<(usize, usize), std::cell::OnceCell<Anchors>>,
     /// Palette index per coarsest-level cluster (touching clusters differ), from the first
     /// layout.
     pub cluster_colors: Vec<usize>,
@@ -111,15 +116,16 @@ impl MapData {
         self.place_clusters(m);
     }
 
-    /// Finds where cluster names go in every placed layout, and colours the coarsest level's
-    /// clusters (once the first layout and the clusters are in).
+    /// Makes room for where cluster names go in every placed layout (found when first asked,
+    /// [`MapData::cluster_anchors`]), and colours the coarsest level's clusters (once the first
+    /// layout and the clusters are in).
     fn place_clusters(&mut self, m: &Manifest) {
         let (Some(levels), Some(info)) = (&self.clusters, &m.clusters) else { return };
         for (l, placed) in self.placed.iter().enumerate() {
-            let Some(p) = placed else { continue };
-            for (k, ids) in levels.iter().enumerate() {
-                let count = info.levels.get(k).map_or(0, |lv| lv.clusters.len());
-                self.cluster_anchors.entry((l, k)).or_insert_with(|| clusters::anchors(&p.world, ids, count));
+            if placed.is_some() {
+                for k in 0..levels.len() {
+                    self.cluster_anchors.entry((l, k)).or_default();
+                }
             }
         }
         if self.cluster_colors.is_empty() {
@@ -129,6 +135,15 @@ impl MapData {
                 self.cluster_colors = clusters::assign_colors(&adj, &sizes);
             }
         }
+    }
+
+    /// Where the names of level `level`'s clusters go in layout `layout` (world coordinates),
+    /// found now if not yet.
+    pub fn cluster_anchors(&self, m: &Manifest, layout: usize, level: usize) -> Option<&[Option<[f64; 2]>]> {
+        let cell = self.cluster_anchors.get(&(layout, level))?;
+        let (p, ids) = (self.placed(layout)?, self.clusters.as_ref()?.get(level)?);
+        let count = m.clusters.as_ref()?.levels.get(level).map_or(0, |lv| lv.clusters.len());
+        Some(cell.get_or_init(|| clusters::anchors(&p.world, ids, count)))
     }
 
     /// Colours entities by their coarsest-level cluster.
