@@ -5,8 +5,9 @@
 //! needs decodes. A truncated or corrupt file becomes a [`ReadError`] that says what to do, never
 //! a panic. Maps of another format version (the first, with one layout) are refused by name.
 
+use crate::pause::{self, NoPause, Pause};
 use crate::{
-    decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors, decode_numeric, decode_popularity,
+    decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors_paused, decode_numeric, decode_popularity,
     decode_positions, decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError,
     Manifest, Neighbors, SectionKind, Tags, TextColumn, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST,
     FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
@@ -351,10 +352,19 @@ pub fn decode_metadata(m: &Manifest, bytes: &[u8]) -> Result<Vec<(usize, Column)
 
 /// Decodes `neighbors.bin`, checking it stores as many neighbours as the manifest says.
 pub fn decode_neighbors_file(m: &Manifest, bytes: &[u8]) -> Result<Neighbors, ReadError> {
+    pause::run(decode_neighbors_file_paused(m, bytes, &mut NoPause))
+}
+
+/// [`decode_neighbors_file`], pausing at `pause` every few thousand entities.
+pub async fn decode_neighbors_file_paused(
+    m: &Manifest,
+    bytes: &[u8],
+    pause: &mut impl Pause,
+) -> Result<Neighbors, ReadError> {
     let r = open_file(m, FILE_NEIGHBORS, bytes)?;
     let err = ReadError::format(FILE_NEIGHBORS);
-    let nb = decode_neighbors(r.find(SectionKind::Neighbors, None).map_err(&err)?.bytes, m.entity_count as usize)
-        .map_err(&err)?;
+    let section = r.find(SectionKind::Neighbors, None).map_err(&err)?.bytes;
+    let nb = decode_neighbors_paused(section, m.entity_count as usize, pause).await.map_err(&err)?;
     if nb.k != m.neighbors_k as usize {
         return Err(err(FormatError::Corrupt(format!(
             "it stores {} neighbours per entity but the manifest says {}",

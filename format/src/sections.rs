@@ -3,6 +3,7 @@
 //! file becomes a [`FormatError`] instead of a panic or an out-of-bounds read.
 
 use crate::container::{read_u16, read_u32};
+use crate::pause::{self, NoPause, Pause};
 use crate::FormatError;
 
 /// Code of a missing value in categorical columns.
@@ -138,15 +139,29 @@ pub fn encode_neighbors(k: usize, indices: &[u32]) -> Vec<u8> {
 
 /// Decodes neighbour lists for `n` entities, checking every index is below `n`.
 pub fn decode_neighbors(bytes: &[u8], n: usize) -> Result<Neighbors, FormatError> {
+    pause::run(decode_neighbors_paused(bytes, n, &mut NoPause))
+}
+
+/// [`decode_neighbors`], pausing at `pause` every few thousand entities (ten million indices
+/// at a million entities: the viewer decodes them between frames).
+pub async fn decode_neighbors_paused(bytes: &[u8], n: usize, pause: &mut impl Pause) -> Result<Neighbors, FormatError> {
     need("neighbours header", bytes, 4)?;
     let k = read_u32(bytes, 0) as usize;
     if k > 4096 {
         return Err(FormatError::Corrupt(format!("neighbour count {k} is implausible")));
     }
     need("neighbour lists", bytes, span("neighbour lists", 4, n, k * 4)?)?;
-    let indices = u32s(bytes, 4, n * k);
-    if let Some(bad) = indices.iter().find(|&&j| j != NO_NEIGHBOR && j as usize >= n) {
-        return Err(FormatError::Corrupt(format!("neighbour index {bad} is not below the entity count {n}")));
+    let mut indices = Vec::with_capacity(n * k);
+    for i in 0..n {
+        pause::at(pause, i).await;
+        let row = &bytes[4 + i * k * 4..4 + (i + 1) * k * 4];
+        for b in row.chunks_exact(4) {
+            let j = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            if j != NO_NEIGHBOR && j as usize >= n {
+                return Err(FormatError::Corrupt(format!("neighbour index {j} is not below the entity count {n}")));
+            }
+            indices.push(j);
+        }
     }
     Ok(Neighbors { k, indices })
 }

@@ -190,7 +190,10 @@ async fn run() -> Result<(), WebError> {
                 tx.send(Command::Labels { labels, columns, indexes, search_focused });
             }
             FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
-            FILE_NEIGHBORS => tx.send(Command::Neighbors(map_read::decode_neighbors_file(&m, &bytes)?)),
+            FILE_NEIGHBORS => {
+                let neighbors = map_read::decode_neighbors_file_paused(&m, &bytes, &mut Slicer::new()).await?;
+                tx.send(Command::Neighbors(neighbors));
+            }
             FILE_CLUSTERS => tx.send(Command::Clusters(Clusters::decode(&m, &bytes)?.levels)),
             _ => {
                 tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
