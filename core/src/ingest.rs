@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{BuildError, Location, Result};
 use crate::hash::{hash_str, mix64};
 use crate::params::{choice, require, ParamError, Params, Valid};
-use crate::table::TableReader;
+use crate::table::{BlockRows, BlockShape, Blocks, Defer, TableReader};
 
 choice! {
     /// How interaction weights enter the co-occurrence.
@@ -101,24 +101,76 @@ impl Interactions {
     }
 }
 
+/// Ids → dense indices in order of first appearance, the names in one buffer. Looked up by a
+/// 64-bit hash (one integer compare, no allocation per name); two names with the same hash
+/// are told apart by a second table.
 struct Interner {
-    index: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    index: FxHashMap<u64, u32>,
+    /// Names whose hash an earlier, different name has.
+    clashes: FxHashMap<Box<str>, u32>,
+    text: String,
+    /// `text[ends[i - 1]..ends[i]]` is name `i`.
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+/// A well-mixed hash of a name, eight bytes at a time: ids are short and there is one per
+/// field read.
+fn name_hash(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut h = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    mix64(h ^ u64::from_le_bytes(last))
 }
 
 impl Interner {
     fn new() -> Self {
-        Self { index: FxHashMap::default(), names: Vec::new() }
+        Self {
+            index: FxHashMap::default(),
+            clashes: FxHashMap::default(),
+            text: String::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     fn get(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.index.get(name) {
-            return i;
+        self.get_hashed(name, name_hash(name))
+    }
+
+    /// The index of `name`, whose hash is `hash`.
+    fn get_hashed(&mut self, name: &str, hash: u64) -> u32 {
+        let next = self.ends.len() as u32;
+        let first = *self.index.entry(hash).or_insert(next);
+        if first != next {
+            if self.name(first as usize) == name {
+                return first;
+            }
+            if let Some(&i) = self.clashes.get(name) {
+                return i;
+            }
+            self.clashes.insert(name.into(), next);
         }
-        let i = self.names.len() as u32;
-        self.names.push(name.into());
-        self.index.insert(name.into(), i);
-        i
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        self.hashes.push(hash);
+        next
     }
 }
 
@@ -144,12 +196,221 @@ pub struct Columns<'a> {
     pub weight: Option<&'a str>,
 }
 
-/// Reads and prepares the interactions from `table`.
+/// Bytes in a block of rows parsed in one go: large, so that a block's distinct ids (merged
+/// one by one on the reading thread) are few next to its rows.
+const BLOCK_BYTES: usize = 16 << 20;
+
+/// What has been read so far: ids in order of first appearance (their indices), and one
+/// `(context, entity, weight)` per row.
+struct Read {
+    entities: Interner,
+    contexts: Interner,
+    triples: Vec<(u32, u32, f32)>,
+    stats: IngestStats,
+}
+
+/// Where the needed fields are in a row.
+#[derive(Clone, Copy)]
+struct Fields {
+    entity: usize,
+    context: usize,
+    weight: Option<usize>,
+}
+
+/// One block's rows with ids interned locally, in order of first appearance in the block.
+struct LocalBlock {
+    entities: Interner,
+    contexts: Interner,
+    triples: Vec<(u32, u32, f32)>,
+    rows: u64,
+    rows_with_empty_id: u64,
+}
+
+/// A parsed block: its bytes (kept in case the sequential reader must read them again), its
+/// line feeds, and its rows, or `Defer` when it holds an error or may.
+struct Parsed {
+    block: Vec<u8>,
+    lines: u64,
+    rows: std::result::Result<LocalBlock, Defer>,
+}
+
+fn parse_block(block: &[u8], shape: BlockShape, fields: Fields) -> std::result::Result<LocalBlock, Defer> {
+    let mut rows = BlockRows::with_shape(block, shape);
+    let mut local = LocalBlock {
+        entities: Interner::new(),
+        contexts: Interner::new(),
+        triples: Vec::new(),
+        rows: 0,
+        rows_with_empty_id: 0,
+    };
+    while rows.advance()? {
+        local.rows += 1;
+        let weight = match fields.weight {
+            Some(col) => parse_weight(rows.str(col)?).map_err(|_| Defer)?,
+            None => 1.0,
+        };
+        let (entity, context) = (rows.str(fields.entity)?, rows.str(fields.context)?);
+        if entity.is_empty() || context.is_empty() {
+            local.rows_with_empty_id += 1;
+            continue;
+        }
+        local.triples.push((local.contexts.get(context), local.entities.get(entity), weight));
+    }
+    Ok(local)
+}
+
+impl Read {
+    /// Adds a block's rows, its new ids taking the next indices in their order in the block:
+    /// blocks merged in file order give every id the index a row-by-row read gives it.
+    fn merge(&mut self, local: LocalBlock) {
+        let global = |all: &mut Interner, local: &Interner| -> Vec<u32> {
+            (0..local.len()).map(|i| all.get_hashed(local.name(i), local.hashes[i])).collect()
+        };
+        let entity = global(&mut self.entities, &local.entities);
+        let context = global(&mut self.contexts, &local.contexts);
+        self.triples.extend(local.triples.iter().map(|&(c, e, w)| (context[c as usize], entity[e as usize], w)));
+        self.stats.rows += local.rows;
+        self.stats.rows_with_empty_id += local.rows_with_empty_id;
+    }
+
+    /// Reads the rest of `table` row by row.
+    fn sequential(&mut self, mut table: TableReader<'_>, fields: Fields, weight_name: &str) -> Result<()> {
+        let path = table.path().to_path_buf();
+        while let Some(row) = table.next_row()? {
+            self.stats.rows += 1;
+            let weight = match fields.weight {
+                Some(col) => parse_weight(row.str(col)?)
+                    .map_err(|m| BuildError::input(Location::field(&path, row.line, col, weight_name), m))?,
+                None => 1.0,
+            };
+            let (entity, context) = (row.str(fields.entity)?, row.str(fields.context)?);
+            if entity.is_empty() || context.is_empty() {
+                self.stats.rows_with_empty_id += 1;
+                continue;
+            }
+            self.triples.push((self.contexts.get(context), self.entities.get(entity), weight));
+        }
+        Ok(())
+    }
+
+    /// Reads `blocks` on every thread: this one reads (and decompresses) blocks while the pool
+    /// parses them, and merges them in file order. A block that defers, and everything after
+    /// it, is read again row by row, so errors are reported as the row-by-row read reports
+    /// them.
+    fn parallel(
+        &mut self,
+        mut blocks: Blocks<'_>,
+        block_bytes: usize,
+        fields: Fields,
+        weight_name: &str,
+    ) -> Result<()> {
+        let shape = blocks.shape();
+        // Enough blocks in flight to keep every thread busy, few enough to bound memory.
+        let window = 2 * rayon::current_num_threads() + 1;
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Parsed)>();
+        let mut ready = std::collections::BTreeMap::new();
+        let (mut sent, mut merged, mut lines_before) = (0usize, 0usize, 0u64);
+        let mut unread: Option<Vec<Vec<u8>>> = None;
+        rayon::in_place_scope(|scope| {
+            loop {
+                while unread.is_none() && sent - merged < window {
+                    let Some(block) = blocks.next_block(block_bytes) else { break };
+                    let tx = tx.clone();
+                    let index = sent;
+                    scope.spawn(move |_| {
+                        let rows = parse_block(&block, shape, fields);
+                        let lines = block.iter().filter(|&&b| b == b'\n').count() as u64;
+                        // The receiver outlives the scope.
+                        let _ = tx.send((index, Parsed { block, lines, rows }));
+                    });
+                    sent += 1;
+                }
+                if merged == sent {
+                    break;
+                }
+                let parsed = loop {
+                    if let Some(p) = ready.remove(&merged) {
+                        break p;
+                    }
+                    let (i, p) = receive(&rx);
+                    ready.insert(i, p);
+                };
+                merged += 1;
+                match (&mut unread, parsed.rows) {
+                    (Some(unread), _) => unread.push(parsed.block),
+                    (None, Ok(local)) => {
+                        self.merge(local);
+                        lines_before += parsed.lines;
+                    }
+                    (None, Err(Defer)) => unread = Some(vec![parsed.block]),
+                }
+            }
+        });
+        let unread = unread.unwrap_or_default();
+        if unread.is_empty() && !blocks.failed() {
+            return Ok(());
+        }
+        let table = blocks.resume(unread, lines_before)?;
+        self.sequential(table, fields, weight_name)
+    }
+}
+
+/// The next parsed block. On a pool thread, runs pool work while waiting (it may be the
+/// very block awaited); elsewhere, blocks.
+fn receive(rx: &std::sync::mpsc::Receiver<(usize, Parsed)>) -> (usize, Parsed) {
+    loop {
+        if let Ok(m) = rx.try_recv() {
+            return m;
+        }
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            // Every sender is a spawned task that sends before it ends, and this thread holds
+            // one sender, so the channel cannot close while a block is awaited.
+            if let Ok(m) = rx.recv() {
+                return m;
+            }
+        }
+    }
+}
+
+/// `(context, entity, weight)` rows as each context's `(entity, weight)` in file order:
+/// `grouped[offsets[c]..offsets[c + 1]]`.
+fn group_by_context(triples: Vec<(u32, u32, f32)>, contexts: usize) -> (Vec<usize>, Vec<(u32, f32)>) {
+    let mut offsets = vec![0usize; contexts + 1];
+    for &(c, _, _) in &triples {
+        offsets[c as usize + 1] += 1;
+    }
+    for c in 0..contexts {
+        offsets[c + 1] += offsets[c];
+    }
+    let mut fill = offsets.clone();
+    let mut grouped = vec![(0u32, 0f32); triples.len()];
+    for (c, e, w) in triples {
+        let at = &mut fill[c as usize];
+        grouped[*at] = (e, w);
+        *at += 1;
+    }
+    (offsets, grouped)
+}
+
+/// Reads and prepares the interactions from `table`: in parallel blocks when its fields may
+/// not span lines (the interactions' case), else row by row. Either way the result, and any
+/// error, is the same.
 pub fn ingest(
-    mut table: TableReader<'_>,
+    table: TableReader<'_>,
     columns: Columns<'_>,
     params: &Valid<IngestParams>,
     seed: u64,
+) -> Result<Interactions> {
+    ingest_with(table, columns, params, seed, Some(BLOCK_BYTES))
+}
+
+/// [`ingest`] with blocks of `block_bytes` (`None`: row by row), for the tests.
+fn ingest_with(
+    table: TableReader<'_>,
+    columns: Columns<'_>,
+    params: &Valid<IngestParams>,
+    seed: u64,
+    block_bytes: Option<usize>,
 ) -> Result<Interactions> {
     let entity_col = table.column(columns.entity, "--entity-col")?;
     let context_col = table.column(columns.context, "--context-col")?;
@@ -158,61 +419,79 @@ pub fn ingest(
     // Without weights every interaction weighs 1, whatever the transform would make of it.
     let transform = if weight_col.is_some() { params.weight_transform } else { WeightTransform::Binary };
 
-    let mut entities = Interner::new();
-    let mut contexts = Interner::new();
-    let mut triples: Vec<(u32, u32, f32)> = Vec::new();
-    let mut stats = IngestStats::default();
-    while let Some(row) = table.next_row()? {
-        stats.rows += 1;
-        let weight = match weight_col {
-            Some(col) => parse_weight(row.str(col)?).map_err(|m| {
-                BuildError::input(Location::field(&path, row.line, col, columns.weight.unwrap_or("")), m)
-            })?,
-            None => 1.0,
-        };
-        let (entity, context) = (row.str(entity_col)?, row.str(context_col)?);
-        if entity.is_empty() || context.is_empty() {
-            stats.rows_with_empty_id += 1;
-            continue;
-        }
-        triples.push((contexts.get(context), entities.get(entity), weight));
+    let fields = Fields { entity: entity_col, context: context_col, weight: weight_col };
+    let weight_name = columns.weight.unwrap_or("");
+    let mut read = Read {
+        entities: Interner::new(),
+        contexts: Interner::new(),
+        triples: Vec::new(),
+        stats: IngestStats::default(),
+    };
+    match block_bytes {
+        Some(size) => match table.into_blocks() {
+            Ok(blocks) => read.parallel(blocks, size, fields, weight_name)?,
+            Err(table) => read.sequential(*table, fields, weight_name)?,
+        },
+        None => read.sequential(table, fields, weight_name)?,
     }
+    let Read { entities, contexts, triples, mut stats } = read;
     if stats.rows == 0 {
         return Err(BuildError::input(Location::file(&path), "the file has a header but no data rows"));
     }
-    stats.entities_seen = entities.names.len() as u64;
-    stats.contexts_seen = contexts.names.len() as u64;
+    stats.entities_seen = entities.len() as u64;
+    stats.contexts_seen = contexts.len() as u64;
     // Sampling keys come from the ids, not the indices, so they do not depend on row order.
-    let context_hash: Vec<u64> = contexts.names.iter().map(|n| hash_str(n)).collect();
-    let entity_hash: Vec<u64> = entities.names.iter().map(|n| hash_str(n)).collect();
+    let context_hash: Vec<u64> = (0..contexts.len()).map(|i| hash_str(contexts.name(i))).collect();
+    let entity_hash: Vec<u64> = (0..entities.len()).map(|i| hash_str(entities.name(i))).collect();
     drop(contexts);
 
-    // Stable sort: repeated pairs are summed in file order, so the sums are reproducible.
-    triples.par_sort_by_key(|&(c, e, _)| (c, e));
-    let mut merged: Vec<(u32, u32, f32)> = Vec::with_capacity(triples.len());
-    for t in triples {
-        match merged.last_mut() {
-            Some(last) if last.0 == t.0 && last.1 == t.1 => {
-                last.2 += t.2;
-                stats.repeated_pairs += 1;
-            }
-            _ => merged.push(t),
-        }
+    // Rows grouped by context (a counting sort, file order kept within a context), then each
+    // context's members sorted by entity, stably: the order of a stable sort by (context,
+    // entity), in linear time and without a second copy of the rows.
+    let (offsets, mut grouped) = group_by_context(triples, stats.contexts_seen as usize);
+    let mut slices = Vec::with_capacity(offsets.len());
+    let mut rest = grouped.as_mut_slice();
+    for w in offsets.windows(2) {
+        let (head, tail) = rest.split_at_mut(w[1] - w[0]);
+        slices.push(head);
+        rest = tail;
     }
+    slices.par_iter_mut().for_each(|members| members.sort_by_key(|&(e, _)| e));
+    drop(slices);
+    // Repeated pairs merged in place, their weights summed in file order (reproducible sums).
+    let mut merged_offsets = Vec::with_capacity(offsets.len());
+    merged_offsets.push(0);
+    let mut kept = 0;
+    for w in offsets.windows(2) {
+        let start = kept;
+        for i in w[0]..w[1] {
+            let (e, weight) = grouped[i];
+            if kept > start && grouped[kept - 1].0 == e {
+                grouped[kept - 1].1 += weight;
+                stats.repeated_pairs += 1;
+            } else {
+                grouped[kept] = (e, weight);
+                kept += 1;
+            }
+        }
+        merged_offsets.push(kept);
+    }
+    grouped.truncate(kept);
+    drop(offsets);
 
-    let mut contexts_per_entity = vec![0u32; entities.names.len()];
-    for &(_, e, _) in &merged {
+    let mut contexts_per_entity = vec![0u32; entities.len()];
+    for &(e, _) in &grouped {
         contexts_per_entity[e as usize] += 1;
     }
     let most = contexts_per_entity.iter().copied().max().unwrap_or(0);
-    let mut new_index = vec![u32::MAX; entities.names.len()];
+    let mut new_index = vec![u32::MAX; entities.len()];
     let mut kept_hash = Vec::new();
     let mut entity_ids = Vec::new();
     let mut popularity = Vec::new();
     for (old, &count) in contexts_per_entity.iter().enumerate() {
         if count >= params.min_contexts {
             new_index[old] = entity_ids.len() as u32;
-            entity_ids.push(entities.names[old].to_string());
+            entity_ids.push(entities.name(old).to_string());
             kept_hash.push(entity_hash[old]);
             popularity.push(count);
         }
@@ -230,22 +509,16 @@ pub fn ingest(
     drop(entities);
 
     let mut ctx_offsets = vec![0usize];
-    let mut ctx_entities = Vec::with_capacity(merged.len());
-    let mut ctx_weights = Vec::with_capacity(merged.len());
-    let mut start = 0;
+    let mut ctx_entities = Vec::with_capacity(grouped.len());
+    let mut ctx_weights = Vec::with_capacity(grouped.len());
     let mut members: Vec<(u32, f32)> = Vec::new();
-    while start < merged.len() {
-        let ctx = merged[start].0;
-        let mut end = start;
+    for (ctx, w) in merged_offsets.windows(2).enumerate() {
         members.clear();
-        while end < merged.len() && merged[end].0 == ctx {
-            let (_, e, w) = merged[end];
+        for &(e, weight) in &grouped[w[0]..w[1]] {
             if new_index[e as usize] != u32::MAX {
-                members.push((new_index[e as usize], w));
+                members.push((new_index[e as usize], weight));
             }
-            end += 1;
         }
-        start = end;
         if members.is_empty() {
             continue;
         }
@@ -253,7 +526,7 @@ pub fn ingest(
             // Keep the members with the smallest seeded hashes: a uniform sample that does not
             // depend on the file's row order.
             stats.contexts_capped += 1;
-            let salt = mix64(seed ^ context_hash[ctx as usize]);
+            let salt = mix64(seed ^ context_hash[ctx]);
             members.sort_by_key(|&(e, _)| (mix64(salt ^ kept_hash[e as usize]), e));
             members.truncate(params.max_context_size);
         }
@@ -324,6 +597,125 @@ mod tests {
         assert!(msg.contains("no entity is left") && msg.contains("--min-contexts"), "{msg}");
         let msg = read("user,item\n").unwrap_err().to_string();
         assert!(msg.contains("no data rows"), "{msg}");
+    }
+
+    /// Everything ingest returns, as text, or the error message.
+    fn outcome(bytes: &[u8], weight: Option<&str>, block_bytes: Option<usize>) -> String {
+        let dialect = Dialect::for_path(std::path::Path::new("i.csv"), None);
+        let params = IngestParams { min_contexts: 1, max_context_size: 3, ..IngestParams::default() };
+        let read = TableReader::from_reader("i.csv", bytes, dialect, false).and_then(|table| {
+            let columns = Columns { entity: "item", context: "user", weight };
+            ingest_with(table, columns, &params.validate().unwrap(), 7, block_bytes)
+        });
+        match read {
+            Ok(i) => format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?}",
+                i.entity_ids, i.popularity, i.ctx_offsets, i.ctx_entities, i.ctx_weights, i.stats
+            ),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// A file of `rows` rows with quoting, CRLF, blank lines, empty ids and repeats, from `seed`.
+    fn messy(rows: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed;
+        let mut next = move |n: u64| {
+            x = mix64(x.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            x % n
+        };
+        let mut out = b"user,item,w\r\n".to_vec();
+        for _ in 0..rows {
+            let (u, i, w) = (next(40), next(60), next(5));
+            let line = match next(12) {
+                0 => format!("\"u{u}\",\" i,{i}\",{w}\r\n"),
+                1 => format!("u{u},,{w}\n"),
+                2 => format!("\n u{u} , i{i} ,{w}.5\n"),
+                3 => format!("\"u\"\"{u}\",i{i},{w}\n"),
+                _ => format!("u{u},i{i},{w}\n"),
+            };
+            out.extend_from_slice(line.as_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_give_what_rows_give_at_any_block_size_and_thread_count() {
+        for seed in 0..4 {
+            let file = messy(300, seed);
+            let expected = outcome(&file, Some("w"), None);
+            assert!(expected.starts_with('['), "{expected}");
+            for size in [1, 2, 17, 100, 1 << 20] {
+                for threads in [1, 2] {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                    let got = pool.install(|| outcome(&file, Some("w"), Some(size)));
+                    assert_eq!(got, expected, "seed {seed}, blocks of {size}, {threads} threads");
+                    // From a thread outside the pool too (the builder's main thread).
+                    assert_eq!(outcome(&file, Some("w"), Some(size)), expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_report_the_first_error_as_rows_do() {
+        let bad: [&[u8]; 8] = [
+            b"u1,i1\n",
+            b"u1,i1,2,3\n",
+            b"u1,i\xff,1\n",
+            b"u1,i1,x\n",
+            b"u1,\"i\n1\",1\n",
+            b"u1,\"i1,1\n",
+            b"u1,i1,-2\r\n",
+            b"\xef\xbb\xbfu1,i1,1\n",
+        ];
+        for (k, row) in bad.iter().enumerate() {
+            for at in [0, 1, 150, 299] {
+                let file = messy(300, k as u64);
+                // Insert at the start of a line.
+                let mut lines = 0;
+                let mut cut = file.len();
+                for (i, &b) in file.iter().enumerate() {
+                    if b == b'\n' {
+                        lines += 1;
+                        if lines == at + 1 {
+                            cut = i + 1;
+                            break;
+                        }
+                    }
+                }
+                let mut broken = file[..cut].to_vec();
+                broken.extend_from_slice(row);
+                broken.extend_from_slice(&file[cut..]);
+                broken.extend_from_slice(row);
+                let expected = outcome(&broken, Some("w"), None);
+                for size in [1, 33, 1 << 20] {
+                    assert_eq!(outcome(&broken, Some("w"), Some(size)), expected, "row {k} at {at}, blocks of {size}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_report_a_truncated_gzip_as_rows_do() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&messy(5000, 3)).unwrap();
+        let bytes = gz.finish().unwrap();
+        let cut = &bytes[..bytes.len() * 2 / 3];
+        let expected = outcome(cut, Some("w"), None);
+        assert!(expected.contains("gzip"), "{expected}");
+        for size in [64, 4096, 1 << 20] {
+            assert_eq!(outcome(cut, Some("w"), Some(size)), expected, "blocks of {size}");
+        }
+        assert_eq!(outcome(&bytes, Some("w"), Some(1000)), outcome(&bytes, Some("w"), None));
+    }
+
+    #[test]
+    fn names_sharing_a_hash_stay_apart() {
+        let mut names = Interner::new();
+        assert_eq!((names.get_hashed("a", 1), names.get_hashed("b", 1), names.get_hashed("c", 2)), (0, 1, 2));
+        assert_eq!((names.get_hashed("b", 1), names.get_hashed("a", 1), names.get("d")), (1, 0, 3));
+        assert_eq!((0..4).map(|i| names.name(i)).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
     }
 
     #[test]

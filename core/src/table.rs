@@ -6,6 +6,12 @@
 //! The delimiter comes from the extension (`.tsv`, `.tab`, `.dat`: tab, else comma, looking
 //! through `.gz`) unless given. TSV is read without quote handling, as the IANA definition has
 //! none: names such as `"Weird Al" Yankovic` stay intact.
+//!
+//! A table whose fields may not span lines can also be handed over as [`Blocks`]: its data
+//! rows as large byte blocks cut after a line break, which [`BlockRows`] parses on any thread.
+//! A block with anything unusual in it (any error, or a quoted line break) is not judged
+//! there: [`Blocks::resume`] reads it again, and the rest, with this sequential reader, so
+//! every error and its line are the ones a row-by-row read gives.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -98,11 +104,36 @@ impl Dialect {
     }
 }
 
+/// The (decompressed) bytes under the csv reader. While the header is read it keeps what it
+/// hands over, so that the bytes after the header can be taken back: the csv reader reads
+/// ahead into a buffer it gives no access to.
+struct Tap<'a> {
+    source: Box<dyn Read + 'a>,
+    log: Vec<u8>,
+    recording: bool,
+}
+
+impl Read for Tap<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.source.read(buf)?;
+        if self.recording {
+            self.log.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
 /// A table being read row by row.
 pub struct TableReader<'a> {
     path: PathBuf,
     gzip: bool,
-    reader: csv::Reader<Box<dyn Read + 'a>>,
+    dialect: Dialect,
+    reader: csv::Reader<Tap<'a>>,
+    /// Lines before the first byte the csv reader saw (a reader resumed mid-file), so that
+    /// line numbers are the file's.
+    line_offset: u64,
+    /// Whether a data row has been read (then the rest can no longer be handed over).
+    rows_read: bool,
     headers: Vec<String>,
     record: csv::ByteRecord,
     line: u64,
@@ -118,11 +149,16 @@ pub struct Row<'a> {
     pub line: u64,
 }
 
+/// A field's bytes as trimmed UTF-8 text.
+fn text(raw: &[u8]) -> std::result::Result<&str, std::str::Utf8Error> {
+    std::str::from_utf8(raw).map(str::trim)
+}
+
 impl<'a> Row<'a> {
     /// Field `index` as trimmed UTF-8 text.
     pub fn str(&self, index: usize) -> Result<&'a str> {
         let raw = self.table.record.get(index).unwrap_or_default();
-        std::str::from_utf8(raw).map(str::trim).map_err(|e| {
+        text(raw).map_err(|e| {
             BuildError::input(
                 self.table.location(self.line, index),
                 format!(
@@ -169,20 +205,36 @@ impl<'a> TableReader<'a> {
         let gzip = head.starts_with(&[0x1f, 0x8b]);
         let source: Box<dyn Read + 'a> =
             if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+        Self::from_source(path, source, gzip, dialect, allow_multiline, 0)
+    }
+
+    /// Reads the header row of decompressed `source`; `line_offset` lines came before it.
+    fn from_source(
+        path: PathBuf,
+        source: Box<dyn Read + 'a>,
+        gzip: bool,
+        dialect: Dialect,
+        allow_multiline: bool,
+        line_offset: u64,
+    ) -> Result<Self> {
+        let tap = Tap { source, log: Vec::new(), recording: !allow_multiline };
         let reader = csv::ReaderBuilder::new()
             .delimiter(dialect.delimiter)
             .quoting(dialect.quoting)
             .has_headers(false)
             .flexible(false)
             .buffer_capacity(1 << 16)
-            .from_reader(source);
+            .from_reader(tap);
         let mut table = Self {
             path,
             gzip,
+            dialect,
             reader,
+            line_offset,
+            rows_read: false,
             headers: Vec::new(),
             record: csv::ByteRecord::new(),
-            line: 0,
+            line: line_offset,
             multiline: None,
             allow_multiline,
         };
@@ -192,14 +244,37 @@ impl<'a> TableReader<'a> {
                 "the file is empty: expected a header row naming the columns",
             ));
         }
+        table.reader.get_mut().recording = false;
         let mut headers = Vec::with_capacity(table.record.len());
         for i in 0..table.record.len() {
-            let name = Row { table: &table, line: 1 }.str(i)?;
+            let name = Row { table: &table, line: table.line }.str(i)?;
             // A UTF-8 byte-order mark is common in files saved by spreadsheets.
             headers.push(name.trim_start_matches('\u{feff}').to_string());
         }
         table.headers = headers;
         Ok(table)
+    }
+
+    /// The data rows as [`Blocks`], when rows cannot span lines and none has been read yet;
+    /// else the reader back.
+    pub fn into_blocks(self) -> std::result::Result<Blocks<'a>, Box<Self>> {
+        if self.allow_multiline || self.rows_read || self.line_offset != 0 {
+            return Err(Box::new(self));
+        }
+        let consumed = self.reader.position().byte() as usize;
+        let Tap { source, log, .. } = self.reader.into_inner();
+        let consumed = consumed.min(log.len());
+        Ok(Blocks {
+            path: self.path,
+            gzip: self.gzip,
+            dialect: self.dialect,
+            headers: self.headers,
+            header: log[..consumed].to_vec(),
+            pending: log[consumed..].to_vec(),
+            source,
+            first: true,
+            error: None,
+        })
     }
 
     /// The header names.
@@ -248,7 +323,7 @@ impl<'a> TableReader<'a> {
             }
             return Ok(false);
         }
-        self.line = self.record.position().map(|p| p.line()).unwrap_or(next_line);
+        self.line = self.record.position().map(|p| p.line() + self.line_offset).unwrap_or(next_line);
         self.multiline = None;
         if let Some(col) = self.record.iter().position(|f| f.contains(&b'\n') || f.contains(&b'\r')) {
             if !self.allow_multiline {
@@ -265,6 +340,7 @@ impl<'a> TableReader<'a> {
 
     /// The next data row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
+        self.rows_read = true;
         if self.advance()? {
             Ok(Some(Row { table: self, line: self.line }))
         } else {
@@ -273,7 +349,7 @@ impl<'a> TableReader<'a> {
     }
 
     fn csv_error(&self, e: csv::Error, fallback_line: u64) -> BuildError {
-        let line = e.position().map(|p| p.line()).unwrap_or(fallback_line);
+        let line = e.position().map(|p| p.line() + self.line_offset).unwrap_or(fallback_line);
         match e.into_kind() {
             csv::ErrorKind::UnequalLengths { expected_len, len, .. } => BuildError::input(
                 Location::line(&self.path, line),
@@ -291,6 +367,186 @@ impl<'a> TableReader<'a> {
             }
             other => BuildError::input(Location::line(&self.path, line), format!("unreadable row: {other:?}")),
         }
+    }
+}
+
+/// The data rows of a table as byte blocks, each ending after a line break (the last one at
+/// the end of the file), read in order on this thread (gzip is decompressed here) and parsed
+/// anywhere with [`BlockRows`]. Only for tables whose fields may not span lines: then a line
+/// break outside quotes ends a row, and one inside quotes is an error either way.
+pub struct Blocks<'a> {
+    path: PathBuf,
+    gzip: bool,
+    dialect: Dialect,
+    headers: Vec<String>,
+    /// The header row's bytes, to read it again when resuming.
+    header: Vec<u8>,
+    /// Bytes read after the last block handed out.
+    pending: Vec<u8>,
+    source: Box<dyn Read + 'a>,
+    first: bool,
+    /// A read error, kept for the sequential reader to report at its line.
+    error: Option<std::io::Error>,
+}
+
+/// Gives back a read error once the bytes before it are read.
+struct Failing(Option<std::io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+impl<'a> Blocks<'a> {
+    /// The header names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether a read error stopped the blocks.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The next block of at least `size` bytes (unless the file ends first) ending after a
+    /// line break, or `None` at the end of the file or at a read error (then
+    /// [`Blocks::resume`] reports it).
+    pub fn next_block(&mut self, size: usize) -> Option<Vec<u8>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut block = std::mem::take(&mut self.pending);
+        // No line feed before this (once the block is long enough to be cut).
+        let mut scan_from = 0;
+        loop {
+            if block.len() >= size {
+                if let Some(i) = block[scan_from..].iter().rposition(|&b| b == b'\n') {
+                    let cut = scan_from + i + 1;
+                    self.pending = block[cut..].to_vec();
+                    block.truncate(cut);
+                    break;
+                }
+                scan_from = block.len();
+            }
+            let filled = block.len();
+            block.resize(filled + size.saturating_sub(filled).max(1 << 16), 0);
+            let read = self.source.read(&mut block[filled..]);
+            match read {
+                Ok(0) => {
+                    block.truncate(filled);
+                    if block.is_empty() {
+                        return None;
+                    }
+                    break;
+                }
+                Ok(n) => block.truncate(filled + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => block.truncate(filled),
+                Err(e) => {
+                    block.truncate(filled);
+                    self.pending = block;
+                    self.error = Some(e);
+                    return None;
+                }
+            }
+        }
+        // The header ended at a carriage return: its line feed belongs to it, so that line
+        // numbers counted from the blocks' line feeds stay the file's.
+        if std::mem::take(&mut self.first) && self.header.ends_with(b"\r") && block.first() == Some(&b'\n') {
+            self.header.push(b'\n');
+            block.remove(0);
+        }
+        Some(block)
+    }
+
+    /// A sequential reader of `unread` (blocks handed out but not used, in order), then the
+    /// rest of the file, with the file's line numbers: `lines_before` line feeds came in the
+    /// blocks before `unread`.
+    pub fn resume(self, unread: Vec<Vec<u8>>, lines_before: u64) -> Result<TableReader<'a>> {
+        let Blocks { path, gzip, dialect, header, pending, source, error, .. } = self;
+        let mut bytes = header;
+        for block in unread {
+            bytes.extend_from_slice(&block);
+        }
+        bytes.extend_from_slice(&pending);
+        let rest: Box<dyn Read + 'a> = match error {
+            Some(e) => Box::new(Failing(Some(e))),
+            None => source,
+        };
+        let source = Box::new(std::io::Cursor::new(bytes).chain(rest));
+        let mut table = TableReader::from_source(path, source, gzip, dialect, false, lines_before)?;
+        // Read as a continuation, never handed over again.
+        table.rows_read = true;
+        Ok(table)
+    }
+
+    /// What [`BlockRows`] needs, to parse blocks on other threads.
+    pub fn shape(&self) -> BlockShape {
+        BlockShape { dialect: self.dialect, fields: self.headers.len() }
+    }
+}
+
+/// The dialect and field count blocks are parsed with.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockShape {
+    dialect: Dialect,
+    fields: usize,
+}
+
+/// A block needs the sequential reader: something in it is an error or may be one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Defer;
+
+/// The rows of one block, with the sequential reader's field splitting (the same csv parser)
+/// but none of its error reports: anything it would report is a [`Defer`].
+pub struct BlockRows<'b> {
+    reader: csv::Reader<&'b [u8]>,
+    record: csv::ByteRecord,
+    fields: usize,
+    bom: bool,
+}
+
+impl<'b> BlockRows<'b> {
+    fn new(block: &'b [u8], dialect: Dialect, fields: usize) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(dialect.delimiter)
+            .quoting(dialect.quoting)
+            .has_headers(false)
+            // The field count is checked against the header here, not the block's first row.
+            .flexible(true)
+            .from_reader(block);
+        // The csv reader drops a byte-order mark at its start, which mid-file is data.
+        let bom = block.starts_with(b"\xef\xbb\xbf");
+        Self { reader, record: csv::ByteRecord::new(), fields, bom }
+    }
+
+    /// Parses `block` with `shape`.
+    pub fn with_shape(block: &'b [u8], shape: BlockShape) -> Self {
+        Self::new(block, shape.dialect, shape.fields)
+    }
+
+    /// Reads the next row; false at the end of the block.
+    pub fn advance(&mut self) -> std::result::Result<bool, Defer> {
+        if self.bom {
+            return Err(Defer);
+        }
+        if !self.reader.read_byte_record(&mut self.record).map_err(|_| Defer)? {
+            return Ok(false);
+        }
+        if self.record.len() != self.fields || self.record.iter().any(|f| f.contains(&b'\n') || f.contains(&b'\r')) {
+            return Err(Defer);
+        }
+        Ok(true)
+    }
+
+    /// Field `index` of the row read last as trimmed UTF-8 text.
+    pub fn str(&self, index: usize) -> std::result::Result<&str, Defer> {
+        text(self.record.get(index).ok_or(Defer)?).map_err(|_| Defer)
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 
 /// Shape of the generated data.
 #[derive(Debug, Clone, Copy)]
@@ -83,76 +84,193 @@ impl Sampler {
     }
 }
 
-/// Generates planted-cluster interactions.
-pub fn generate(cfg: &PlantedConfig) -> Planted {
-    let mut rng = Pcg64Mcg::seed_from_u64(cfg.seed);
-    let n = cfg.entities;
-    // Popularity rank is random, so popular entities are spread over all clusters.
-    let mut rank: Vec<u32> = (0..n as u32).collect();
-    for i in (1..n).rev() {
-        rank.swap(i, rng.random_range(0..=i));
-    }
-    let weight = |e: u32| 1.0 / (1.0 + rank[e as usize] as f64).powf(cfg.zipf);
-    let cluster_of: Vec<u32> = (0..n).map(|e| (e % cfg.clusters) as u32).collect();
-    let per_cluster: Vec<Sampler> = (0..cfg.clusters)
-        .map(|c| Sampler::new((0..n as u32).filter(|&e| cluster_of[e as usize] == c as u32).collect(), weight))
-        .collect();
-    let everyone = Sampler::new((0..n as u32).collect(), weight);
+/// Contexts drawn from one RNG stream. Each chunk has its own stream, seeded from the seed
+/// and the chunk's index, so chunks can be drawn on any thread in any order and the data
+/// stays the same for a seed.
+const CHUNK_CONTEXTS: u32 = 4096;
 
-    let mut rows = Vec::with_capacity(cfg.interactions);
-    let mut context = 0u32;
-    let mut members = Vec::new();
-    while rows.len() < cfg.interactions {
-        let size = rng.random_range(cfg.mean_context_size / 2..=cfg.mean_context_size * 3 / 2).max(2);
-        let first = rng.random_range(0..cfg.clusters);
-        let second =
-            if rng.random::<f64>() < cfg.two_cluster_share { rng.random_range(0..cfg.clusters) } else { first };
-        members.clear();
-        for _ in 0..size {
-            let e = if rng.random::<f64>() < cfg.noise {
-                everyone.draw(&mut rng)
-            } else if rng.random::<bool>() {
-                per_cluster[first].draw(&mut rng)
-            } else {
-                per_cluster[second].draw(&mut rng)
-            };
-            members.push(e);
+/// What every context is drawn from: the popularity-weighted samplers.
+struct Model {
+    cfg: PlantedConfig,
+    cluster_of: Vec<u32>,
+    per_cluster: Vec<Sampler>,
+    everyone: Sampler,
+}
+
+impl Model {
+    fn new(cfg: &PlantedConfig) -> Self {
+        let mut rng = Pcg64Mcg::seed_from_u64(cfg.seed);
+        let n = cfg.entities;
+        // Popularity rank is random, so popular entities are spread over all clusters.
+        let mut rank: Vec<u32> = (0..n as u32).collect();
+        for i in (1..n).rev() {
+            rank.swap(i, rng.random_range(0..=i));
         }
-        members.sort_unstable();
-        members.dedup();
-        for &e in &members {
-            rows.push((context, e));
+        let weight = |e: u32| 1.0 / (1.0 + rank[e as usize] as f64).powf(cfg.zipf);
+        let cluster_of: Vec<u32> = (0..n).map(|e| (e % cfg.clusters) as u32).collect();
+        // One pass over the entities, not one per cluster (200 passes at 1M entities).
+        let mut members = vec![Vec::new(); cfg.clusters];
+        for (e, &c) in cluster_of.iter().enumerate() {
+            members[c as usize].push(e as u32);
         }
-        context += 1;
+        let per_cluster = members.into_iter().map(|m| Sampler::new(m, weight)).collect();
+        let everyone = Sampler::new((0..n as u32).collect(), weight);
+        Self { cfg: *cfg, cluster_of, per_cluster, everyone }
     }
-    rows.truncate(cfg.interactions);
-    Planted { rows, cluster_of }
+
+    /// The `(context, entity)` rows of chunk `k`: contexts `k·CHUNK_CONTEXTS…`, members
+    /// sorted within each.
+    fn chunk(&self, k: u32) -> Vec<(u32, u32)> {
+        let cfg = &self.cfg;
+        let mut rng = Pcg64Mcg::seed_from_u64(cfg.seed ^ u64::from(k + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut rows = Vec::with_capacity(CHUNK_CONTEXTS as usize * cfg.mean_context_size);
+        let mut members = Vec::new();
+        for j in 0..CHUNK_CONTEXTS {
+            let context = k * CHUNK_CONTEXTS + j;
+            let size = rng.random_range(cfg.mean_context_size / 2..=cfg.mean_context_size * 3 / 2).max(2);
+            let first = rng.random_range(0..cfg.clusters);
+            let second =
+                if rng.random::<f64>() < cfg.two_cluster_share { rng.random_range(0..cfg.clusters) } else { first };
+            members.clear();
+            for _ in 0..size {
+                let e = if rng.random::<f64>() < cfg.noise {
+                    self.everyone.draw(&mut rng)
+                } else if rng.random::<bool>() {
+                    self.per_cluster[first].draw(&mut rng)
+                } else {
+                    self.per_cluster[second].draw(&mut rng)
+                };
+                members.push(e);
+            }
+            members.sort_unstable();
+            members.dedup();
+            rows.extend(members.iter().map(|&e| (context, e)));
+        }
+        rows
+    }
+
+    /// Chunks in order, drawn a batch at a time in parallel, handed to `take` until it has
+    /// `cfg.interactions` rows (the last chunk cut to fit).
+    fn chunks<E>(&self, mut take: impl FnMut(Vec<(u32, u32)>) -> Result<(), E>) -> Result<(), E> {
+        let batch = 4 * rayon::current_num_threads() as u32;
+        let mut left = self.cfg.interactions;
+        let mut next = 0u32;
+        while left > 0 {
+            let drawn: Vec<Vec<(u32, u32)>> = (next..next + batch).into_par_iter().map(|k| self.chunk(k)).collect();
+            next += batch;
+            for mut rows in drawn {
+                rows.truncate(left);
+                left -= rows.len();
+                take(rows)?;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Generates planted-cluster interactions in memory (small sizes: tests).
+pub fn generate(cfg: &PlantedConfig) -> Planted {
+    let model = Model::new(cfg);
+    let mut rows = Vec::with_capacity(cfg.interactions);
+    let _ = model.chunks(|chunk| {
+        rows.extend(chunk);
+        Ok::<(), ()>(())
+    });
+    Planted { rows, cluster_of: model.cluster_of }
+}
+
+/// Appends `v` in decimal: `write!` goes through the formatter, several times slower, and a
+/// large file is a hundred million of these.
+fn push_u32(out: &mut Vec<u8>, mut v: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// The CSV text of `rows`.
+fn csv_rows(rows: &[(u32, u32)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 18);
+    for &(c, e) in rows {
+        out.push(b'c');
+        push_u32(&mut out, c);
+        out.extend_from_slice(b",e");
+        push_u32(&mut out, e);
+        out.push(b'\n');
+    }
+    out
+}
+
+fn output(path: &Path) -> std::io::Result<Box<dyn Write>> {
+    let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    Ok(if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()))
+    } else {
+        Box::new(file)
+    })
+}
+
+/// Generates planted-cluster interactions straight into `path` (CSV, gzip when the name ends
+/// in `.gz`) without holding them: each batch of chunks is drawn and turned into text in
+/// parallel, then written in order. The same file as `generate(cfg).write_csv(path)`, at
+/// any thread count. Returns the cluster of each entity (for [`write_clusters`]).
+pub fn write_planted(cfg: &PlantedConfig, path: &Path) -> std::io::Result<Vec<u32>> {
+    let model = Model::new(cfg);
+    let mut out = output(path)?;
+    out.write_all(b"context,entity\n")?;
+    let batch = 4 * rayon::current_num_threads();
+    let mut pending: Vec<Vec<(u32, u32)>> = Vec::with_capacity(batch);
+    let flush = |pending: &mut Vec<Vec<(u32, u32)>>, out: &mut Box<dyn Write>| -> std::io::Result<()> {
+        let texts: Vec<Vec<u8>> = pending.par_iter().map(|rows| csv_rows(rows)).collect();
+        pending.clear();
+        texts.iter().try_for_each(|t| out.write_all(t))
+    };
+    model.chunks(|rows| {
+        pending.push(rows);
+        if pending.len() == batch {
+            flush(&mut pending, &mut out)?;
+        }
+        Ok::<(), std::io::Error>(())
+    })?;
+    flush(&mut pending, &mut out)?;
+    out.flush()?;
+    Ok(model.cluster_of)
+}
+
+/// Writes `entity,cluster` metadata as CSV.
+pub fn write_clusters(cluster_of: &[u32], path: &Path) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "entity,cluster")?;
+    for (e, c) in cluster_of.iter().enumerate() {
+        writeln!(out, "e{e},k{c}")?;
+    }
+    out.flush()
 }
 
 impl Planted {
     /// Writes `context,entity` rows as CSV (gzip when the name ends in `.gz`), ids `c…`/`e…`.
     pub fn write_csv(&self, path: &Path) -> std::io::Result<()> {
-        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-        let mut out: Box<dyn Write> = if path.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()))
-        } else {
-            Box::new(file)
-        };
-        writeln!(out, "context,entity")?;
-        for &(c, e) in &self.rows {
-            writeln!(out, "c{c},e{e}")?;
+        let mut out = output(path)?;
+        out.write_all(b"context,entity\n")?;
+        for rows in self.rows.chunks(1 << 16) {
+            out.write_all(&csv_rows(rows))?;
         }
         out.flush()
     }
 
     /// Writes `entity,cluster` metadata as CSV.
     pub fn write_metadata(&self, path: &Path) -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        writeln!(out, "entity,cluster")?;
-        for (e, c) in self.cluster_of.iter().enumerate() {
-            writeln!(out, "e{e},k{c}")?;
-        }
-        out.flush()
+        write_clusters(&self.cluster_of, path)
     }
 }
 
@@ -173,5 +291,23 @@ mod tests {
         // Zipf: the most popular entity is far above the median one.
         assert!(count[999] > 5 * count[500], "{} vs {}", count[999], count[500]);
         assert_eq!(generate(&cfg).rows, p.rows, "not deterministic");
+    }
+
+    #[test]
+    fn streamed_file_is_the_in_memory_one_at_any_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = PlantedConfig::sized(3000, 200_000, 5);
+        let whole = dir.path().join("whole.csv");
+        generate(&cfg).write_csv(&whole).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let streamed = dir.path().join(format!("streamed-{threads}.csv"));
+            let clusters = pool.install(|| write_planted(&cfg, &streamed)).unwrap();
+            assert_eq!(clusters.len(), 3000);
+            assert!(std::fs::read(&streamed).unwrap() == std::fs::read(&whole).unwrap(), "{threads} threads");
+        }
+        let text = std::fs::read_to_string(&whole).unwrap();
+        assert_eq!(text.lines().count(), 200_001);
+        assert!(text.starts_with("context,entity\nc0,e"), "{}", &text[..40]);
     }
 }

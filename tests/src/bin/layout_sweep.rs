@@ -48,7 +48,7 @@ use starmap_core::spectral;
 use starmap_core::table::{Dialect, TableReader};
 use starmap_core::tsne::{self, TsneSchedule};
 use starmap_core::umap::{self, UmapParams};
-use starmap_tests::planted::{generate, PlantedConfig};
+use starmap_tests::planted::{write_planted, PlantedConfig};
 
 const DEFAULT_LAYOUTS: &str = "umap-mde;umap-cosine;tsne-mde;tsne-cosine;tsne-cosine:init=random;mde-pca";
 
@@ -78,9 +78,7 @@ fn parse_args() -> Result<Options, String> {
         let path = Path::new(out).join(format!("planted-{e}-{n}.csv"));
         if !path.is_file() {
             eprintln!("generating {}", path.display());
-            generate(&PlantedConfig::sized(e, n, 1))
-                .write_csv(&path)
-                .map_err(|err| format!("{}: {err}", path.display()))?;
+            write_planted(&PlantedConfig::sized(e, n, 1), &path).map_err(|err| format!("{}: {err}", path.display()))?;
         }
         let path = path.to_str().ok_or("the --out path is not UTF-8")?.to_string();
         args.extend(["--interactions", &path, "--entity-col", "entity", "--context-col", "context"].map(String::from));
