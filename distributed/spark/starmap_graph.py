@@ -330,16 +330,20 @@ def write_graph(entities: DataFrame, edges: DataFrame, out: str):
     )
 
 
-def main(argv=None):
-    a = parse_args(sys.argv[1:] if argv is None else argv)
+def run(spark: SparkSession, argv) -> None:
+    """Parses `argv`, builds the graph and writes it; InputError on unusable input."""
+    a = parse_args(argv)
+    entities, edges = build_graph(spark, a)
+    if entities.limit(1).count() == 0:
+        raise InputError(f"no entity is left: none is seen in at least {a.min_contexts} contexts (--min-contexts)")
+    write_graph(entities, edges, a.out)
+
+
+def main():
+    parse_args(sys.argv[1:])  # bad arguments fail before the JVM starts
     spark = SparkSession.builder.appName("starmap-graph").getOrCreate()
     try:
-        entities, edges = build_graph(spark, a)
-        if entities.limit(1).count() == 0:
-            raise InputError(
-                f"no entity is left: none is seen in at least {a.min_contexts} contexts (--min-contexts)"
-            )
-        write_graph(entities, edges, a.out)
+        run(spark, sys.argv[1:])
     except InputError as e:
         print(f"starmap_graph: {e}", file=sys.stderr)
         return 2

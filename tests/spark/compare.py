@@ -19,7 +19,7 @@ it scales with the graphs.
 import argparse
 import sys
 
-from pyspark.sql import SparkSession, Window
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 
@@ -28,17 +28,8 @@ def rel_diff(a, b):
     return F.abs(a - b) / F.greatest(F.abs(a), F.abs(b), F.lit(1e-30))
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--native", required=True)
-    p.add_argument("--spark", required=True)
-    p.add_argument("--k", type=int, required=True, help="the k both sides were cut at")
-    p.add_argument("--tol", type=float, default=1e-6)
-    p.add_argument("--examples", type=int, default=5, help="mismatches shown")
-    a = p.parse_args()
-    spark = SparkSession.builder.appName("starmap-graph-compare").getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
-    tol, k = a.tol, a.k
+def compare(spark, native, spark_dir, k, tol=1e-6, examples=5):
+    """Returns (passed, summary line); prints each mismatch found with a few instances."""
     problems = []
 
     def show(what, df):
@@ -46,14 +37,14 @@ def main():
         if n:
             problems.append(f"{n} {what}")
             print(f"MISMATCH: {n} {what}, for instance:")
-            for r in df.limit(a.examples).collect():
+            for r in df.limit(examples).collect():
                 print("   ", r.asDict())
         return n
 
-    ne = spark.read.parquet(f"{a.native}/entities").select("id", F.col("popularity").alias("pop_native"))
-    se = spark.read.parquet(f"{a.spark}/entities").select("id", F.col("popularity").alias("pop_spark"))
-    nd = spark.read.parquet(f"{a.native}/edges").select("source", "target", F.col("weight").alias("w_native"))
-    sd = spark.read.parquet(f"{a.spark}/edges").select("source", "target", F.col("weight").alias("w_spark"))
+    ne = spark.read.parquet(f"{native}/entities").select("id", F.col("popularity").alias("pop_native"))
+    se = spark.read.parquet(f"{spark_dir}/entities").select("id", F.col("popularity").alias("pop_spark"))
+    nd = spark.read.parquet(f"{native}/edges").select("source", "target", F.col("weight").alias("w_native"))
+    sd = spark.read.parquet(f"{spark_dir}/edges").select("source", "target", F.col("weight").alias("w_spark"))
     for name, df in (("native", nd), ("spark", sd)):
         dup = df.groupBy("source", "target").count().where("count > 1")
         show(f"repeated (source, target) edges in the {name} table", dup)
@@ -74,10 +65,10 @@ def main():
         return df.groupBy("source").agg(F.count(F.lit(1)).alias(f"n_{side}"), F.min(w).alias(f"kth_{side}"))
 
     rows = row_stats(nd, "w_native", "native").join(row_stats(sd, "w_spark", "spark"), "source", "full_outer")
-    rows = rows.na.fill(0, [f"n_native", f"n_spark"]).persist()
+    rows = rows.na.fill(0, ["n_native", "n_spark"]).persist()
     # A row not cut at k must hold the same entries; rows cut on both sides must agree on where.
-    show("sources whose rows differ in length (one not cut at k)", rows.where(
-        "n_native != n_spark AND NOT (n_native = %d AND n_spark = %d)" % (k, k)))
+    show("sources whose rows differ in length (one not cut at k)",
+         rows.where(f"n_native != n_spark AND NOT (n_native = {k} AND n_spark = {k})"))
     show("sources with more than k edges", rows.where(f"n_native > {k} OR n_spark > {k}"))
     both_cut = rows.where(f"n_native = {k} AND n_spark = {k}")
     show("sources cut at k whose k-th scores differ beyond the tolerance",
@@ -92,11 +83,13 @@ def main():
          .select("source", "target", "w_native", "w_spark"))
 
     # An edge on one side only is a tie-band difference when both rows are cut at k and its
-    # score is within the tolerance of the k-th score (on its own side); anything above the
-    # band is a real difference.
-    one_sided = edges.where("w_native IS NULL OR w_spark IS NULL").withColumn(
-        "w", F.coalesce("w_native", "w_spark")).withColumn(
-        "band_top", F.greatest("kth_native", "kth_spark") * (1 + tol))
+    # score is within the tolerance of the k-th scores; anything above the band is a real
+    # difference.
+    one_sided = (
+        edges.where("w_native IS NULL OR w_spark IS NULL")
+        .withColumn("w", F.coalesce("w_native", "w_spark"))
+        .withColumn("band_top", F.greatest("kth_native", "kth_spark") * (1 + tol))
+    )
     in_band = (F.col("n_native") == k) & (F.col("n_spark") == k) & (F.col("w") <= F.col("band_top"))
     band = one_sided.where(in_band)
     band_n = band.count()
@@ -104,16 +97,32 @@ def main():
     show("edges on one side only, above the tie band", one_sided.where(~in_band).select(
         "source", "target", "w_native", "w_spark", "kth_native", "kth_spark", "n_native", "n_spark"))
 
-    edges_native, edges_spark = nd.count(), sd.count()
-    verdict = "FAIL" if problems else "PASS"
-    print(
-        f"{verdict}: entities native {n_native}, spark {n_spark} ({isolated} isolated only in spark); "
-        f"edges native {edges_native}, spark {edges_spark}, shared {common_n}; max relative weight "
+    summary = (
+        f"entities native {n_native}, spark {n_spark} ({isolated} isolated, only in spark); "
+        f"edges native {nd.count()}, spark {sd.count()}, shared {common_n}; max relative weight "
         f"difference {max_rel:.3g}; tie-band differences {band_n} edges in {band_sources} sources"
-        + ("" if not problems else "; problems: " + "; ".join(problems))
     )
+    if problems:
+        summary += "; problems: " + "; ".join(problems)
+    for df in (ents, rows, edges):
+        df.unpersist()
+    return not problems, summary
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--native", required=True)
+    p.add_argument("--spark", required=True)
+    p.add_argument("--k", type=int, required=True, help="the k both sides were cut at")
+    p.add_argument("--tol", type=float, default=1e-6)
+    p.add_argument("--examples", type=int, default=5, help="mismatches shown")
+    a = p.parse_args()
+    spark = SparkSession.builder.appName("starmap-graph-compare").getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    ok, summary = compare(spark, a.native, a.spark, a.k, a.tol, a.examples)
+    print(("PASS: " if ok else "FAIL: ") + summary)
     spark.stop()
-    return 1 if problems else 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def graph(rows, min_contexts, max_context_size, transform, similarity, k, seed):
     return [(ids[i], popularity[i]) for i in range(len(ids)) if ids[i] in with_edges], edges
 
 
-def main():
+def parse_args(argv):
     p = argparse.ArgumentParser()
     p.add_argument("--interactions", required=True)
     p.add_argument("--entity-col", required=True)
@@ -100,18 +100,26 @@ def main():
     p.add_argument("--k", type=int, default=90)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True)
-    a = p.parse_args()
+    return p.parse_args(argv)
+
+
+def write_reference(spark, argv):
+    """Computes the graph of `argv`'s file and writes it to its --out."""
+    a = parse_args(argv)
     transform = a.weight_transform if a.weight_col else "binary"
     rows = read_rows(a.interactions, a.entity_col, a.context_col, a.weight_col)
     ents, edges = graph(rows, a.min_contexts, a.max_context_size, transform, a.similarity, a.k, a.seed)
-
-    from pyspark.sql import SparkSession
-
-    spark = SparkSession.builder.appName("starmap-graph-reference").getOrCreate()
     spark.createDataFrame(ents, "id string, popularity long").coalesce(1).write.mode("overwrite").parquet(
         f"{a.out}/entities")
     spark.createDataFrame(edges, "source string, target string, weight double").coalesce(1).write.mode(
         "overwrite").parquet(f"{a.out}/edges")
+
+
+def main():
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.appName("starmap-graph-reference").getOrCreate()
+    write_reference(spark, sys.argv[1:])
     spark.stop()
 
 
