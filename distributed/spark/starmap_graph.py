@@ -82,8 +82,14 @@ def sample_key_udf(salt, entity_hash):
     return mix64(to_unsigned(salt) ^ to_unsigned(entity_hash)) - (1 << 63)
 
 
-def ordered_sum(col):
-    """Sum of a group's doubles in ascending order: the same bits whatever the row order."""
+def ordered_sum(col, whole_terms=False):
+    """Sum of a group's doubles in ascending order: the same bits whatever the row order.
+
+    With whole_terms (every term a small whole number, as with unweighted input and no
+    damping) any order gives the exact sum, so Spark's plain sum, which it can combine before
+    the shuffle, is as deterministic and cheaper."""
+    if whole_terms:
+        return F.sum(col).cast("double")
     return F.aggregate(F.array_sort(F.collect_list(col)), F.lit(0.0).cast("double"), lambda acc, x: acc + x)
 
 
@@ -188,12 +194,12 @@ def read_interactions(spark: SparkSession, a) -> DataFrame:
     )
 
 
-def merge_pairs(rows: DataFrame) -> DataFrame:
+def merge_pairs(rows: DataFrame, whole_terms: bool) -> DataFrame:
     """Rows with an empty id skipped; repeated (context, entity) pairs merged by summing."""
     return (
         rows.where((F.col("entity") != "") & (F.col("context") != ""))
         .groupBy("context", "entity")
-        .agg(ordered_sum("weight").alias("weight"))
+        .agg(ordered_sum("weight", whole_terms).alias("weight"))
     )
 
 
@@ -252,14 +258,14 @@ def context_weights(members: DataFrame, similarity: str) -> DataFrame:
     return sizes.select("context", ctxw.cast("double").alias("ctxw"))
 
 
-def norms(members: DataFrame) -> DataFrame:
+def norms(members: DataFrame, whole_terms: bool) -> DataFrame:
     """(entity, norm): sqrt(sum over its contexts of w^2 * ctxw)."""
     return members.groupBy("entity").agg(
-        F.sqrt(ordered_sum(F.col("weight") * F.col("weight") * F.col("ctxw"))).alias("norm")
+        F.sqrt(ordered_sum(F.col("weight") * F.col("weight") * F.col("ctxw"), whole_terms)).alias("norm")
     )
 
 
-def cooccurrence(members: DataFrame) -> DataFrame:
+def cooccurrence(members: DataFrame, whole_terms: bool) -> DataFrame:
     """(source, target, raw): sum over shared contexts of w_source * w_target * ctxw.
 
     A join on the context, pair by pair: Sum |context|^2 rows, the cost the native builder pays
@@ -271,7 +277,7 @@ def cooccurrence(members: DataFrame) -> DataFrame:
         left.join(right, "context")
         .where(F.col("source") != F.col("target"))
         .groupBy("source", "target")
-        .agg(ordered_sum(term).alias("raw"))
+        .agg(ordered_sum(term, whole_terms).alias("raw"))
     )
 
 
@@ -300,12 +306,16 @@ def top_k(scores: DataFrame, k: int) -> DataFrame:
 def build_graph(spark: SparkSession, a):
     """(entities, edges) DataFrames in the output schema."""
     rows = read_interactions(spark, a)
-    pairs = merge_pairs(rows).persist()
+    unweighted = a.weight_col is None or a.weight_transform == "binary"
+    # With binary weights the merged sums are never read, so their bits need no fixed order.
+    pairs = merge_pairs(rows, unweighted).persist()
     entities = keep_entities(pairs, a.min_contexts).persist()
     members = cap_contexts(pairs, entities, a.max_context_size, a.seed)
     members = transform_weights(members, a.weight_transform, a.weight_col is not None)
     members = members.join(context_weights(members, a.similarity), "context").persist()
-    scores = similarities(cooccurrence(members), norms(members), a.similarity)
+    # Weights of 1 and no damping: every sum below adds whole numbers.
+    whole = unweighted and a.similarity != "cosine-damped"
+    scores = similarities(cooccurrence(members, whole), norms(members, whole), a.similarity)
     edges = top_k(scores, a.k)
     return entities, edges
 

@@ -29,83 +29,102 @@ def rel_diff(a, b):
 
 
 def compare(spark, native, spark_dir, k, tol=1e-6, examples=5):
-    """Returns (passed, summary line); prints each mismatch found with a few instances."""
-    problems = []
+    """Returns (passed, summary line); prints each kind of mismatch found with a few instances.
 
-    def show(what, df):
-        n = df.count()
-        if n:
-            problems.append(f"{n} {what}")
-            print(f"MISMATCH: {n} {what}, for instance:")
-            for r in df.limit(examples).collect():
-                print("   ", r.asDict())
-        return n
-
+    A handful of aggregations over two joins (entities; edges with their rows' lengths and k-th
+    scores), each check a conditional count, so a passing run costs a few Spark jobs."""
     ne = spark.read.parquet(f"{native}/entities").select("id", F.col("popularity").alias("pop_native"))
     se = spark.read.parquet(f"{spark_dir}/entities").select("id", F.col("popularity").alias("pop_spark"))
     nd = spark.read.parquet(f"{native}/edges").select("source", "target", F.col("weight").alias("w_native"))
     sd = spark.read.parquet(f"{spark_dir}/edges").select("source", "target", F.col("weight").alias("w_spark"))
-    for name, df in (("native", nd), ("spark", sd)):
-        dup = df.groupBy("source", "target").count().where("count > 1")
-        show(f"repeated (source, target) edges in the {name} table", dup)
-        show(f"self edges in the {name} table", df.where("source = target"))
 
-    # Entities and popularity.
-    ents = ne.join(se, "id", "full_outer").persist()
+    def count_if(cond):
+        return F.sum(F.when(cond, 1).otherwise(0))
+
+    # Entities and popularity. The Spark job writes every kept entity, the native build leaves
+    # out those without an edge: an entity only in the Spark table must have no edge there.
     spark_sources = sd.select(F.col("source").alias("id")).distinct().withColumn("has_edges", F.lit(True))
-    only_spark = ents.where("pop_native IS NULL").join(spark_sources, "id", "left")
-    isolated = only_spark.where("has_edges IS NULL").count()
-    show("entities only in the Spark table that have edges there", only_spark.where("has_edges"))
-    show("entities only in the native table", ents.where("pop_spark IS NULL"))
-    show("entities with another popularity", ents.where("pop_native != pop_spark"))
-    n_native, n_spark = ne.count(), se.count()
+    ents = ne.join(se, "id", "full_outer").join(spark_sources, "id", "left")
+    only_spark = F.col("pop_native").isNull()
+    entity_checks = {
+        "entities only in the Spark table that have edges there": only_spark & F.col("has_edges").isNotNull(),
+        "entities only in the native table": F.col("pop_spark").isNull(),
+        "entities with another popularity": F.col("pop_native") != F.col("pop_spark"),
+    }
+    e = ents.agg(
+        F.count("pop_native").alias("n_native"),
+        F.count("pop_spark").alias("n_spark"),
+        count_if(only_spark & F.col("has_edges").isNull()).alias("isolated"),
+        *[count_if(c).alias(f"c{i}") for i, c in enumerate(entity_checks.values())],
+    ).first()
 
-    # Per source: row length and the k-th (weakest kept) score on each side.
+    # Per source and side: row length, distinct targets, self edges, the k-th (weakest) score.
     def row_stats(df, w, side):
-        return df.groupBy("source").agg(F.count(F.lit(1)).alias(f"n_{side}"), F.min(w).alias(f"kth_{side}"))
+        return df.groupBy("source").agg(
+            F.count(F.lit(1)).alias(f"n_{side}"),
+            F.countDistinct("target").alias(f"distinct_{side}"),
+            count_if(F.col("source") == F.col("target")).alias(f"self_{side}"),
+            F.min(w).alias(f"kth_{side}"),
+        )
 
     rows = row_stats(nd, "w_native", "native").join(row_stats(sd, "w_spark", "spark"), "source", "full_outer")
-    rows = rows.na.fill(0, ["n_native", "n_spark"]).persist()
-    # A row not cut at k must hold the same entries; rows cut on both sides must agree on where.
-    show("sources whose rows differ in length (one not cut at k)",
-         rows.where(f"n_native != n_spark AND NOT (n_native = {k} AND n_spark = {k})"))
-    show("sources with more than k edges", rows.where(f"n_native > {k} OR n_spark > {k}"))
-    both_cut = rows.where(f"n_native = {k} AND n_spark = {k}")
-    show("sources cut at k whose k-th scores differ beyond the tolerance",
-         both_cut.where(rel_diff(F.col("kth_native"), F.col("kth_spark")) > tol))
+    rows = rows.na.fill(0, [f"{c}_{s}" for c in ("n", "distinct", "self") for s in ("native", "spark")]).persist()
+    cut = (F.col("n_native") == k) & (F.col("n_spark") == k)
+    row_checks = {
+        "sources with a repeated target": (F.col("n_native") != F.col("distinct_native"))
+        | (F.col("n_spark") != F.col("distinct_spark")),
+        "sources with a self edge": (F.col("self_native") > 0) | (F.col("self_spark") > 0),
+        "sources with more than k edges": (F.col("n_native") > k) | (F.col("n_spark") > k),
+        # A row not cut at k must hold the same entries; rows cut on both sides must agree on
+        # where the cut falls.
+        "sources whose rows differ in length (one not cut at k)": (F.col("n_native") != F.col("n_spark")) & ~cut,
+        "sources cut at k whose k-th scores differ beyond the tolerance": cut
+        & (rel_diff(F.col("kth_native"), F.col("kth_spark")) > tol),
+    }
+    r = rows.agg(
+        F.sum("n_native").alias("edges_native"),
+        F.sum("n_spark").alias("edges_spark"),
+        *[count_if(c).alias(f"c{i}") for i, c in enumerate(row_checks.values())],
+    ).first()
 
-    edges = nd.join(sd, ["source", "target"], "full_outer").join(rows, "source").persist()
-    common = edges.where("w_native IS NOT NULL AND w_spark IS NOT NULL")
-    common_n = common.count()
-    max_rel = common.agg(F.max(rel_diff(F.col("w_native"), F.col("w_spark")))).first()[0] or 0.0
-    show(f"shared edges whose weights differ by more than {tol:g} relative",
-         common.where(rel_diff(F.col("w_native"), F.col("w_spark")) > tol)
-         .select("source", "target", "w_native", "w_spark"))
+    # Edges: shared ones must agree in weight; one on one side only is a tie-band difference
+    # when both rows are cut at k and its score is within the tolerance of the k-th scores,
+    # and a real difference otherwise.
+    edges = nd.join(sd, ["source", "target"], "full_outer").join(rows, "source")
+    both = F.col("w_native").isNotNull() & F.col("w_spark").isNotNull()
+    rel = rel_diff(F.col("w_native"), F.col("w_spark"))
+    band_top = F.greatest("kth_native", "kth_spark") * (1 + tol)
+    in_band = ~both & cut & (F.coalesce("w_native", "w_spark") <= band_top)
+    edge_checks = {
+        f"shared edges whose weights differ by more than {tol:g} relative": both & (rel > tol),
+        "edges on one side only, above the tie band": ~both & ~in_band,
+    }
+    d = edges.agg(
+        count_if(both).alias("shared"),
+        F.max(F.when(both, rel)).alias("max_rel"),
+        count_if(in_band).alias("band"),
+        F.countDistinct(F.when(in_band, F.col("source"))).alias("band_sources"),
+        *[count_if(c).alias(f"c{i}") for i, c in enumerate(edge_checks.values())],
+    ).first()
 
-    # An edge on one side only is a tie-band difference when both rows are cut at k and its
-    # score is within the tolerance of the k-th scores; anything above the band is a real
-    # difference.
-    one_sided = (
-        edges.where("w_native IS NULL OR w_spark IS NULL")
-        .withColumn("w", F.coalesce("w_native", "w_spark"))
-        .withColumn("band_top", F.greatest("kth_native", "kth_spark") * (1 + tol))
-    )
-    in_band = (F.col("n_native") == k) & (F.col("n_spark") == k) & (F.col("w") <= F.col("band_top"))
-    band = one_sided.where(in_band)
-    band_n = band.count()
-    band_sources = band.select("source").distinct().count()
-    show("edges on one side only, above the tie band", one_sided.where(~in_band).select(
-        "source", "target", "w_native", "w_spark", "kth_native", "kth_spark", "n_native", "n_spark"))
+    problems = []
+    for table, checks, result in ((ents, entity_checks, e), (rows, row_checks, r), (edges, edge_checks, d)):
+        for i, (what, cond) in enumerate(checks.items()):
+            n = result[f"c{i}"] or 0
+            if n:
+                problems.append(f"{n} {what}")
+                print(f"MISMATCH: {n} {what}, for instance:")
+                for row in table.where(cond).limit(examples).collect():
+                    print("   ", row.asDict())
+    rows.unpersist()
 
     summary = (
-        f"entities native {n_native}, spark {n_spark} ({isolated} isolated, only in spark); "
-        f"edges native {nd.count()}, spark {sd.count()}, shared {common_n}; max relative weight "
-        f"difference {max_rel:.3g}; tie-band differences {band_n} edges in {band_sources} sources"
+        f"entities native {e['n_native']}, spark {e['n_spark']} ({e['isolated']} isolated, only in spark); "
+        f"edges native {r['edges_native']}, spark {r['edges_spark']}, shared {d['shared']}; max relative weight "
+        f"difference {d['max_rel'] or 0.0:.3g}; tie-band differences {d['band']} edges in {d['band_sources']} sources"
     )
     if problems:
         summary += "; problems: " + "; ".join(problems)
-    for df in (ents, rows, edges):
-        df.unpersist()
     return not problems, summary
 
 
