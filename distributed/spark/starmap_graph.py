@@ -25,7 +25,7 @@ import sys
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType
+from pyspark.sql.types import LongType, NumericType
 
 MASK = (1 << 64) - 1
 # f32::MIN_POSITIVE: the native builder floors each pair contribution and each norm product
@@ -170,13 +170,16 @@ def read_interactions(spark: SparkSession, a) -> DataFrame:
             raise InputError(f"{flag} {name!r}: no such column in {a.interactions}; the columns are: {', '.join(found)}")
 
     def col(name):
-        return F.col(f"`{header[name]}`")
+        return raw[header[name]]
 
     if a.weight_col is None:
         weight = F.lit(1.0).cast("double")
     else:
-        weight_text = trimmed(col(a.weight_col))
-        weight = weight_text.try_cast("double")
+        # Text (CSV) is parsed as the native builder parses it; a typed Parquet column is taken
+        # as it is.
+        numeric = isinstance(raw.schema[header[a.weight_col]].dataType, NumericType)
+        weight_text = col(a.weight_col).cast("string") if numeric else trimmed(col(a.weight_col))
+        weight = col(a.weight_col).cast("double") if numeric else weight_text.try_cast("double")
         bad = raw.select(weight_text.alias("w"), weight.alias("v")).where(
             F.col("v").isNull() | F.isnan("v") | (F.abs("v") == float("inf")) | (F.col("v") < 0)
         )

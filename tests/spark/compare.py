@@ -28,7 +28,7 @@ def rel_diff(a, b):
     return F.abs(a - b) / F.greatest(F.abs(a), F.abs(b), F.lit(1e-30))
 
 
-def compare(spark, native, spark_dir, k, tol=1e-6, examples=5):
+def compare(spark, native, spark_dir, k, tol=1e-6, examples=5, native_name="native"):
     """Returns (passed, summary line); prints each kind of mismatch found with a few instances.
 
     A handful of aggregations over two joins (entities; edges with their rows' lengths and k-th
@@ -119,8 +119,8 @@ def compare(spark, native, spark_dir, k, tol=1e-6, examples=5):
     rows.unpersist()
 
     summary = (
-        f"entities native {e['n_native']}, spark {e['n_spark']} ({e['isolated']} isolated, only in spark); "
-        f"edges native {r['edges_native']}, spark {r['edges_spark']}, shared {d['shared']}; max relative weight "
+        f"entities {native_name} {e['n_native']}, spark {e['n_spark']} ({e['isolated']} isolated, only in spark); "
+        f"edges {native_name} {r['edges_native']}, spark {r['edges_spark']}, shared {d['shared']}; max relative weight "
         f"difference {d['max_rel'] or 0.0:.3g}; tie-band differences {d['band']} edges in {d['band_sources']} sources"
     )
     if problems:

@@ -1,7 +1,8 @@
 """The Spark job against the plain-Python reference (reference.py) on the hand-made
 example.csv, in one Spark session: repeated pairs summed, weights transformed (log1p, raw),
 contexts capped by the seeded hash, cosine-damped and count similarities, quoted and padded
-ids, empty ids, a rare entity; and a missing column's error. Exits 1 on any difference.
+ids, empty ids, a rare entity, Parquet input with typed weights; and a missing column's
+error. Exits 1 on any difference.
 
     python example.py OUT_DIR
 """
@@ -14,6 +15,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "distributed", "spark"))
 
 from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
 
 import starmap_graph  # noqa: E402
 from compare import compare  # noqa: E402
@@ -40,10 +42,21 @@ def main():
         k = int(args[args.index("--k") + 1])
         starmap_graph.run(spark, base + args + ["--out", f"{out}/{name}/spark"])
         write_reference(spark, base + args + ["--out", f"{out}/{name}/reference"])
-        ok, summary = compare(spark, f"{out}/{name}/reference", f"{out}/{name}/spark", k)
+        ok, summary = compare(spark, f"{out}/{name}/reference", f"{out}/{name}/spark", k, native_name="reference")
         print(f"example {name}: {'PASS' if ok else 'FAIL'}: {summary}")
         if not ok:
             failed.append(name)
+    # Parquet input, the weights typed (int): the first case again, against its reference.
+    name, args = next(iter(CASES.items()))
+    pq = f"{out}/example.parquet"
+    (spark.read.option("header", True).csv(base[1]).withColumn("plays", F.col("plays").cast("int"))
+     .write.mode("overwrite").parquet(pq))
+    starmap_graph.run(spark, ["--interactions", pq] + base[2:] + args + ["--out", f"{out}/parquet/spark"])
+    ok, summary = compare(spark, f"{out}/{name}/reference", f"{out}/parquet/spark", int(args[args.index("--k") + 1]),
+                          native_name="reference")
+    print(f"example {name}, from Parquet: {'PASS' if ok else 'FAIL'}: {summary}")
+    if not ok:
+        failed.append(f"{name} (Parquet)")
     try:
         starmap_graph.run(spark, base[:-1] + ["actor", "--out", f"{out}/error"])
         failed.append("missing-column (no error)")
