@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of the project: formatting, lints (native and wasm32), API docs, unit, integration
 # and CLI tests, a short fuzzing smoke of every parser, the freshness of the released viewer
-# bundle, the viewer build (trunk) and the real-browser tests (headless Chromium; the core in
-# Firefox and WebKit). Installs missing tools first.
+# bundle, the Spark job against the native builder (tests/spark), the viewer build (trunk) and
+# the real-browser tests (headless Chromium; the core in Firefox and WebKit). Installs missing
+# tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-tools.sh
@@ -37,6 +38,10 @@ if [ "$want" != "$have" ]; then
   echo "Run: bash web/release.sh, then commit web/release."
   exit 1
 fi
+
+step "Spark job against the native builder (tests/spark/run.sh)"
+# install-tools.sh installed Java and pyspark: the Spark test must run, not skip.
+STARMAP_REQUIRE_SPARK=1 bash tests/spark/run.sh
 
 step "viewer build and browser tests"
 # install-tools.sh installed WebKit: its tests must run, not skip.
