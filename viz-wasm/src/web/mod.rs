@@ -199,6 +199,10 @@ async fn run() -> Result<(), WebError> {
                 tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
                 // Their k-d trees, for picking once shown.
                 index_points(&rt, &tx);
+                // The frame this asked for goes out before "ready": frames painted while files
+                // arrive are timed late (the thread was busy) and must not count as the
+                // renderer's speed, which a layout switch plans its frames by.
+                load::yield_to_browser().await?;
             }
         }
     }
