@@ -76,7 +76,9 @@ fn threads(s: &str) -> Result<usize, String> {
 /// `starmap build` flags, as typed.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Interactions: CSV or TSV (by extension or --delimiter), optionally gzip-compressed, with a header row.
+    /// Interactions: CSV or TSV (by extension or --delimiter), optionally gzip-compressed, with a
+    /// header row; or Parquet (`.parquet`), columns by name: ids as strings (plain, large,
+    /// dictionary) or integers, weights of any numeric type.
     #[arg(long, value_name = "FILE", required_unless_present = "graph", conflicts_with = "graph")]
     pub interactions: Option<PathBuf>,
     /// Instead of --interactions: a co-occurrence graph folder, as --export-graph or the Spark job

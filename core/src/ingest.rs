@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{BuildError, Location, Result};
 use crate::hash::{hash_str, mix64};
 use crate::params::{choice, require, ParamError, Params, Valid};
-use crate::table::TableReader;
+use crate::rows::{RowFields, Rows};
 
 choice! {
     /// How interaction weights enter the co-occurrence.
@@ -144,9 +144,9 @@ pub struct Columns<'a> {
     pub weight: Option<&'a str>,
 }
 
-/// Reads and prepares the interactions from `table`.
+/// Reads and prepares the interactions from `table` (CSV or Parquet rows).
 pub fn ingest(
-    mut table: TableReader<'_>,
+    mut table: impl Rows,
     columns: Columns<'_>,
     params: &Valid<IngestParams>,
     seed: u64,
@@ -165,9 +165,8 @@ pub fn ingest(
     while let Some(row) = table.next_row()? {
         stats.rows += 1;
         let weight = match weight_col {
-            Some(col) => parse_weight(row.str(col)?).map_err(|m| {
-                BuildError::input(Location::field(&path, row.line, col, columns.weight.unwrap_or("")), m)
-            })?,
+            Some(col) => parse_weight(row.str(col)?)
+                .map_err(|m| BuildError::input(row.location(&path, col, columns.weight.unwrap_or("")), m))?,
             None => 1.0,
         };
         let (entity, context) = (row.str(entity_col)?, row.str(context_col)?);
@@ -274,7 +273,7 @@ pub fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Dialect;
+    use crate::table::{Dialect, TableReader};
 
     fn read_with(text: &str, weight: Option<&str>, params: IngestParams) -> Result<Interactions> {
         let dialect = Dialect::for_path(std::path::Path::new("i.csv"), None);

@@ -32,6 +32,7 @@ pub mod progress;
 pub mod projection;
 mod quadtree;
 pub mod quality;
+pub mod rows;
 pub mod spectral;
 pub mod table;
 #[cfg(test)]

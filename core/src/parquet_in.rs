@@ -187,7 +187,8 @@ impl Batch<'_> {
         Location::row(self.path, self.row_number(i), self.indices[want], &self.names[want])
     }
 
-    fn column(&self, want: usize) -> &dyn Array {
+    /// Column `want` (its index among the wanted) as stored.
+    pub fn array(&self, want: usize) -> &dyn Array {
         // The projection keeps exactly the wanted columns, checked when opened.
         match self.batch.column_by_name(&self.names[want]) {
             Some(c) => c.as_ref(),
@@ -197,12 +198,12 @@ impl Batch<'_> {
 
     /// Column `want` (its index among the wanted) as text.
     pub fn text(&self, want: usize) -> TextColumn<'_> {
-        TextColumn::of(self.column(want))
+        TextColumn::of(self.array(want))
     }
 
     /// Column `want` as numbers (`None`: null).
     pub fn numbers(&self, want: usize) -> Vec<Option<f64>> {
-        let a = self.column(want);
+        let a = self.array(want);
         if let Some(p) = a.as_primitive_opt::<Float64Type>() {
             return p.iter().collect();
         }
@@ -214,7 +215,7 @@ impl Batch<'_> {
 
     /// Column `want` as integers (`None`: null).
     pub fn integers(&self, want: usize) -> Vec<Option<i128>> {
-        integers(self.column(want))
+        integers(self.array(want))
     }
 }
 
