@@ -117,6 +117,10 @@ pub struct BuildArgs {
     /// only), then the high-dimensional coordinates.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
+    /// Also write the --export-csv columns, typed, to this Parquet file: id and cluster_name as
+    /// strings, coordinates as float32, cluster as uint32.
+    #[arg(long, value_name = "FILE")]
+    pub export_parquet: Option<PathBuf>,
     /// Also write the co-occurrence stage's table (every kept entity, each one's top k) to this
     /// folder in the --graph format: entities/part-0.parquet, edges/part-0.parquet.
     #[arg(long, value_name = "DIR")]

@@ -195,3 +195,69 @@ fn films_cast_from_parquet() {
     let strip = |d: &str| map_without_path(&c.dir.path().join(d));
     assert!(strip("m_csv") == strip("m_parquet"), "the Parquet cast made another map");
 }
+
+#[test]
+fn export_parquet_holds_the_export_csv_columns_typed() {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float32Type, UInt32Type};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let c = Case::new();
+    let csv = c.file("plays.csv", good_rows().as_bytes());
+    let (ecsv, epq) = (c.dir.path().join("e.csv"), c.dir.path().join("e.parquet"));
+    let flags = ["--layout", "umap", "--export-csv", ecsv.to_str().unwrap(), "--export-parquet", epq.to_str().unwrap()];
+    let o = c.build(&csv, &flags);
+    assert!(o.status.success(), "{}", text(&o));
+    let first = std::fs::read(&epq).unwrap();
+    let o = c.build(&csv, &flags);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(first == std::fs::read(&epq).unwrap(), "the same build wrote other bytes");
+
+    let (header, cols) = quoted_columns(&std::fs::read_to_string(&ecsv).unwrap());
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&epq).unwrap()).unwrap().build().unwrap();
+    let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+    assert_eq!(batches.len(), 1, "a small file is one batch");
+    let batch = &batches[0];
+    let names: Vec<String> = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(names, header);
+    assert_eq!(batch.num_rows(), cols[0].len());
+    for (c, name) in header.iter().enumerate() {
+        let column = batch.column(c);
+        let shown: Vec<String> = match name.as_str() {
+            "id" | "cluster_name" => column.as_string::<i32>().iter().map(|v| v.unwrap().to_string()).collect(),
+            "cluster" => column.as_primitive::<UInt32Type>().values().iter().map(|v| v.to_string()).collect(),
+            _ => column.as_primitive::<Float32Type>().values().iter().map(|v| v.to_string()).collect(),
+        };
+        assert_eq!(shown, cols[c], "column {name}");
+    }
+}
+
+/// Columns of CSV text whose fields may be quoted (RFC 4180, no line breaks inside).
+fn quoted_columns(csv: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let split = |line: &str| {
+        let (mut fields, mut field, mut quoted, mut chars) =
+            (Vec::new(), String::new(), false, line.chars().peekable());
+        while let Some(ch) = chars.next() {
+            match ch {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields.push(std::mem::take(&mut field)),
+                ch => field.push(ch),
+            }
+        }
+        fields.push(field);
+        fields
+    };
+    let mut lines = csv.lines();
+    let header = split(lines.next().unwrap());
+    let mut cols = vec![Vec::new(); header.len()];
+    for line in lines {
+        for (c, field) in split(line).into_iter().enumerate() {
+            cols[c].push(field);
+        }
+    }
+    (header, cols)
+}

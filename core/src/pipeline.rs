@@ -538,3 +538,47 @@ pub fn write(built: &Built, out: &Path, extra: &[(String, Vec<u8>)], export_csv:
     }
     Ok(Written { manifest: encoded.manifest, write_secs: start.elapsed().as_secs_f64() })
 }
+
+/// Writes the coordinates `--export-csv` writes, as typed Parquet columns, to `path`
+/// atomically: `id` (string), `x`, `y` and `NAME_x`, `NAME_y` per layout (float32), `cluster`
+/// (uint32) and `cluster_name` (string) with clusters, `d0`, `d1`, … (float32).
+pub fn write_parquet_export(built: &Built, path: &Path) -> Result<()> {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float32Array, StringArray, UInt32Array};
+    use arrow_schema::{DataType, Field, Schema};
+
+    let content = &built.content;
+    let embedding = &built.embedding;
+    let clusters = content.clusters.first();
+    let mut fields = vec![Field::new("id", DataType::Utf8, false)];
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(content.ids.iter()))];
+    let mut floats = |name: String, values: Vec<f32>| {
+        fields.push(Field::new(name, DataType::Float32, false));
+        columns.push(Arc::new(Float32Array::from(values)));
+    };
+    let axis = |l: usize, a: usize| content.layouts[l].positions.iter().map(|p| p[a]).collect::<Vec<f32>>();
+    floats("x".into(), axis(0, 0));
+    floats("y".into(), axis(0, 1));
+    for (l, layout) in content.layouts.iter().enumerate() {
+        floats(format!("{}_x", layout.name), axis(l, 0));
+        floats(format!("{}_y", layout.name), axis(l, 1));
+    }
+    let dims: Vec<Vec<f32>> =
+        (0..embedding.dim).map(|d| (0..content.ids.len()).map(|i| embedding.point(i)[d]).collect()).collect();
+    if let Some(level) = clusters {
+        fields.push(Field::new("cluster", DataType::UInt32, false));
+        columns.push(Arc::new(UInt32Array::from_iter_values(level.ids.iter().map(|&c| u32::from(c)))));
+        fields.push(Field::new("cluster_name", DataType::Utf8, false));
+        columns.push(Arc::new(StringArray::from_iter_values(
+            level.ids.iter().map(|&c| level.clusters[c as usize].name.as_str()),
+        )));
+    }
+    for (d, values) in dims.into_iter().enumerate() {
+        fields.push(Field::new(format!("d{d}"), DataType::Float32, false));
+        columns.push(Arc::new(Float32Array::from(values)));
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = output::record_batch(path, &schema, columns);
+    output::write_parquet_atomic(path, schema, [batch])
+}

@@ -26,6 +26,8 @@ pub struct Job<'a> {
     pub out: PathBuf,
     /// Where to export coordinates, if anywhere.
     pub export_csv: Option<PathBuf>,
+    /// Where to export the coordinates as Parquet, if anywhere.
+    pub export_parquet: Option<PathBuf>,
     /// Where to export the co-occurrence graph (`--export-graph`), if anywhere.
     pub export_graph: Option<PathBuf>,
     /// Where to write the map as one HTML file, if anywhere.
@@ -50,6 +52,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         files: &FileSystem,
         out: args.out.clone(),
         export_csv: args.export_csv.clone(),
+        export_parquet: args.export_parquet.clone(),
         export_graph: args.export_graph.clone(),
         single_file: args.single_file.clone(),
         title,
@@ -76,6 +79,9 @@ pub fn execute(job: &Job<'_>) -> Result<()> {
     built.content.description = (job.describe)(&built);
     let viewer = if with_viewer { site::viewer_files(&job.title, &built.content.description)? } else { Vec::new() };
     let written = pipeline::write(&built, &job.out, &viewer, job.export_csv.as_deref())?;
+    if let Some(path) = &job.export_parquet {
+        pipeline::write_parquet_export(&built, path)?;
+    }
     if let (Some(dir), Some(graph)) = (&job.export_graph, &built.graph) {
         graph_io::write(dir, graph)?;
     }
