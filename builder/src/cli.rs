@@ -99,7 +99,8 @@ pub struct BuildArgs {
     /// Column of interaction weights (play counts, ratings…); default weight 1.
     #[arg(long, value_name = "NAME", conflicts_with = "graph")]
     pub weight_col: Option<String>,
-    /// Metadata: one row per entity, any columns (numeric, categorical, lists and text are detected).
+    /// Metadata: one row per entity, any columns (numeric, categorical, lists and text are
+    /// detected); CSV/TSV, or Parquet (`.parquet`: strings, numbers, booleans).
     #[arg(long, value_name = "FILE")]
     pub metadata: Option<PathBuf>,
     /// Id column of the metadata [default: the --entity-col name].

@@ -261,3 +261,74 @@ fn quoted_columns(csv: &str) -> (Vec<String>, Vec<Vec<String>>) {
     }
     (header, cols)
 }
+
+#[test]
+fn parquet_metadata_makes_the_map_csv_metadata_makes() {
+    use arrow_array::BooleanArray;
+
+    let c = Case::new();
+    let csv = c.file("plays.csv", good_rows().as_bytes());
+    let n = 30;
+    let mut meta = String::from("item,title,group,score,flagged\n");
+    for i in 0..n {
+        meta.push_str(&format!("i{i},Item number {i},{},{},{}\n", i / 10, i as f64 / 4.0, i % 3 == 0));
+    }
+    let meta_csv = c.file("items.csv", meta.as_bytes());
+    let meta_pq = c.dir.path().join("items.parquet");
+    let (_, cols) = columns_of(&meta);
+    let ints: ArrayRef = Arc::new(Int64Array::from_iter_values((0..n).map(|i| i64::from(i / 10))));
+    let floats: ArrayRef = Arc::new(Float64Array::from_iter_values((0..n).map(|i| f64::from(i) / 4.0)));
+    let bools: ArrayRef = Arc::new(BooleanArray::from((0..n).map(|i| i % 3 == 0).collect::<Vec<bool>>()));
+    write_parquet(
+        &meta_pq,
+        vec![
+            ("item", strings(&cols[0])),
+            ("title", strings(&cols[1])),
+            ("group", ints),
+            ("score", floats),
+            ("flagged", bools),
+        ],
+    );
+    let strip = |dir: &Path| {
+        build_output(dir)
+            .into_iter()
+            .map(|(name, bytes)| {
+                if name != "manifest.json" {
+                    return (name, bytes);
+                }
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                v["build"]["params"].as_object_mut().unwrap().remove("metadata");
+                (name, serde_json::to_vec(&v).unwrap())
+            })
+            .collect::<Vec<_>>()
+    };
+    let flags = |m: &Path| {
+        ["--metadata", m.to_str().unwrap(), "--label-col", "title", "--layout", "umap", "--title", "t"]
+            .map(String::from)
+            .to_vec()
+    };
+    let run = |m: &Path| {
+        let f = flags(m);
+        let o = c.build(&csv, &f.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{}", text(&o));
+        let files = strip(&c.out());
+        std::fs::remove_dir_all(c.out()).unwrap();
+        files
+    };
+    assert!(run(&meta_csv) == run(&meta_pq), "Parquet metadata made another map");
+    let manifest = {
+        let f = flags(&meta_pq);
+        let o = c.build(&csv, &f.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{}", text(&o));
+        std::fs::read_to_string(c.out().join("manifest.json")).unwrap()
+    };
+    assert!(manifest.contains("\"numeric\"") && manifest.contains("\"categorical\""), "{manifest}");
+    std::fs::remove_dir_all(c.out()).unwrap();
+
+    // A missing --id-col is named with the columns there are.
+    c.fails(
+        &csv,
+        &["--metadata", meta_pq.to_str().unwrap(), "--id-col", "film"],
+        &["items.parquet: no column named \"film\" (given by --id-col)", "\"item\", \"title\""],
+    );
+}

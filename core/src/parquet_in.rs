@@ -37,6 +37,8 @@ pub enum Kind {
     Number,
     /// Any integer type.
     Integer,
+    /// Any of these, or booleans (metadata columns).
+    Value,
 }
 
 impl Kind {
@@ -45,6 +47,7 @@ impl Kind {
             Kind::Text => "strings (utf8, large utf8, utf8 view or a dictionary of them) or integers",
             Kind::Number => "numbers (an integer or floating-point type)",
             Kind::Integer => "integers (int64)",
+            Kind::Value => "strings, numbers or booleans",
         }
     }
 
@@ -58,6 +61,7 @@ impl Kind {
             },
             Kind::Number => int || matches!(t, DataType::Float32 | DataType::Float64),
             Kind::Integer => int,
+            Kind::Value => Kind::Text.accepts(t) || Kind::Number.accepts(t) || *t == DataType::Boolean,
         }
     }
 }

@@ -28,12 +28,11 @@ use crate::metadata::{self, LabelChoice, Metadata, MetadataReader};
 use crate::neighbors::NeighborTable;
 use crate::output::{self, csv_field};
 use crate::params::Valid;
-use crate::parquet_in::is_parquet;
 use crate::progress::{stage, Progress, Unit};
 use crate::projection::{self, LayoutInput};
 use crate::quality;
-use crate::rows::ParquetRows;
-use crate::table::{Dialect, TableReader};
+use crate::rows::AnyRows;
+use crate::table::Dialect;
 
 /// Neighbours stored per entity for the viewer's detail panel.
 pub const DETAIL_NEIGHBORS: usize = 10;
@@ -141,21 +140,18 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
     let mut counts = BuildCounts::default();
 
     // Both files are opened (and the metadata's header checked) before the long work starts.
+    // Parquet is chosen by the file's extension, as CSV and TSV are.
     let open = |path: &Path, multiline: bool| {
-        TableReader::open(files, path, Dialect::for_path(path, input.delimiter), multiline, progress)
+        AnyRows::open(files, path, Dialect::for_path(path, input.delimiter), multiline, progress)
     };
     progress.begin("reading", Unit::Bytes, 0);
-    // Parquet is chosen by the file's extension, as CSV and TSV are.
     let interactions = match &input.graph {
-        None if is_parquet(&input.interactions) => {
-            Some(Source::Parquet(ParquetRows::open(files, &input.interactions, progress)?))
-        }
-        None => Some(Source::Csv(open(&input.interactions, false)?)),
+        None => Some(open(&input.interactions, false)?),
         Some(_) => None,
     };
     let meta_reader = match &input.metadata {
         Some(path) => {
-            let reader = MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?;
+            let mut reader = MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?;
             if let Some(column) = &params.quality_label {
                 reader.check_column(column, "--quality-label")?;
             }
@@ -171,10 +167,7 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
                 context: &input.context_col,
                 weight: input.weight_col.as_deref(),
             };
-            let inter = match table {
-                Source::Csv(table) => ingest::ingest(table, columns, &params.ingest(), params.seed)?,
-                Source::Parquet(table) => ingest::ingest(table, columns, &params.ingest(), params.seed)?,
-            };
+            let inter = ingest::ingest(table, columns, &params.ingest(), params.seed)?;
             let s = &inter.stats;
             counts.interactions_read = s.rows;
             counts.rows_with_empty_id = s.rows_with_empty_id;
@@ -244,12 +237,6 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         }
     };
     Ok(Front { cooc, meta, label_codes, counts, warnings, laps })
-}
-
-/// An interactions file opened.
-enum Source<'a> {
-    Csv(TableReader<'a>),
-    Parquet(ParquetRows),
 }
 
 /// The front's first step: the interactions ingested, or a graph read.

@@ -15,7 +15,7 @@ use crate::error::{BuildError, Location, Result};
 use crate::input::InputFiles;
 use crate::parquet_in::{self, Kind, ParquetTable, Want};
 use crate::progress::Progress;
-use crate::table::{Row, TableReader};
+use crate::table::{Dialect, Row, TableReader};
 
 /// A table read row by row: columns by name, rows as text fields.
 pub trait Rows {
@@ -42,6 +42,9 @@ pub trait RowFields {
 
     /// Where field `index`, of the column `name`, of this row is in `path`.
     fn location(&self, path: &Path, index: usize, name: &str) -> Location;
+
+    /// The row's line (CSV) or row number (Parquet), 1-based.
+    fn line(&self) -> u64;
 }
 
 impl<'a> Rows for TableReader<'a> {
@@ -71,6 +74,10 @@ impl RowFields for Row<'_> {
     fn location(&self, path: &Path, index: usize, name: &str) -> Location {
         Location::field(path, self.line, index, name)
     }
+
+    fn line(&self) -> u64 {
+        self.line
+    }
 }
 
 /// One column of the current batch as text: every row's bytes in one buffer.
@@ -86,14 +93,14 @@ pub struct ParquetRows {
     bytes: bytes::Bytes,
     columns: Vec<String>,
     wanted: Vec<(String, String, Kind)>,
+    /// Each column's place among the wanted, by its index in the file.
+    slots: Vec<Option<usize>>,
     table: Option<ParquetTable>,
     batch: Vec<TextBuffer>,
     /// Rows in the batch, the next one to hand out, and the file row of the batch's first.
     len: usize,
     next: usize,
     first_row: u64,
-    /// Schema index of each wanted column (for errors).
-    indices: Vec<usize>,
 }
 
 impl ParquetRows {
@@ -110,6 +117,7 @@ impl ParquetRows {
         Ok(Self {
             path: path.to_path_buf(),
             bytes,
+            slots: vec![None; columns.len()],
             columns,
             wanted: Vec::new(),
             table: None,
@@ -117,7 +125,6 @@ impl ParquetRows {
             len: 0,
             next: 0,
             first_row: 1,
-            indices: Vec::new(),
         })
     }
 
@@ -132,8 +139,6 @@ impl ParquetRows {
             let wants: Vec<Want<'_>> =
                 self.wanted.iter().map(|(name, role, kind)| Want { name, role, kind: *kind }).collect();
             self.table = Some(parquet_in::open(&self.path, self.bytes.clone(), &wants)?);
-            let schema_index = |name: &String| self.columns.iter().position(|c| c == name).unwrap_or(0);
-            self.indices = self.wanted.iter().map(|(name, _, _)| schema_index(name)).collect();
         }
         let Some(table) = self.table.as_mut() else { return Ok(false) };
         let Some(batch) = table.next_batch()? else { return Ok(false) };
@@ -144,18 +149,27 @@ impl ParquetRows {
         for (w, buffer) in self.batch.iter_mut().enumerate() {
             buffer.bytes.clear();
             buffer.ends.clear();
-            render(&batch, w, self.wanted[w].2, buffer);
+            render(&batch, w, buffer);
         }
         Ok(true)
     }
 }
 
 /// Writes column `want` of `batch` into `out`, a row after another.
-fn render(batch: &parquet_in::Batch<'_>, want: usize, kind: Kind, out: &mut TextBuffer) {
+fn render(batch: &parquet_in::Batch<'_>, want: usize, out: &mut TextBuffer) {
     let n = batch.len();
-    if kind == Kind::Number {
+    {
         // Floats print as the shortest text that parses back to the same value.
         let a = batch.array(want);
+        if let Some(p) = a.as_boolean_opt() {
+            for v in p.iter() {
+                if let Some(v) = v {
+                    out.bytes.push_str(if v { "true" } else { "false" });
+                }
+                out.ends.push(out.bytes.len());
+            }
+            return;
+        }
         if let Some(p) = a.as_primitive_opt::<Float64Type>() {
             for v in p.iter() {
                 if let Some(v) = v {
@@ -195,10 +209,7 @@ impl Rows for ParquetRows {
                 self.path.display()
             )));
         }
-        if let Some(i) = self.wanted.iter().position(|(n, _, _)| n == name) {
-            return Ok(i);
-        }
-        if !self.columns.iter().any(|c| c == name) {
+        let Some(index) = self.columns.iter().position(|c| c == name) else {
             let mut message = format!(
                 "no column named {name:?} (given by {flag}); the file has: {}",
                 self.columns.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
@@ -207,15 +218,24 @@ impl Rows for ParquetRows {
                 message.push_str(&format!(". Did you mean {close:?}?"));
             }
             return Err(BuildError::input(Location::file(&self.path), message));
+        };
+        if self.slots[index].is_some() {
+            return Ok(index);
         }
-        // Weights are numbers; every other column an id.
-        let kind = if flag == "--weight-col" { Kind::Number } else { Kind::Text };
+        // Weights are numbers, the ids of interactions and metadata text (or integers), other
+        // metadata columns any of these or booleans.
+        let kind = match flag {
+            "--weight-col" => Kind::Number,
+            "--entity-col" | "--context-col" | "--id-col" => Kind::Text,
+            _ => Kind::Value,
+        };
         self.wanted.push((name.to_string(), flag.to_string(), kind));
         // The type is checked here, before any row is read.
         let wants: Vec<Want<'_>> =
             self.wanted.iter().map(|(name, role, kind)| Want { name, role, kind: *kind }).collect();
         parquet_in::open(&self.path, self.bytes.clone(), &wants)?;
-        Ok(self.wanted.len() - 1)
+        self.slots[index] = Some(self.wanted.len() - 1);
+        Ok(index)
     }
 
     fn path(&self) -> &Path {
@@ -242,12 +262,118 @@ pub struct ParquetRow<'r> {
 
 impl RowFields for ParquetRow<'_> {
     fn str(&self, index: usize) -> Result<&str> {
-        let b = &self.rows.batch[index];
+        // A column not asked for is not decoded: it reads as empty.
+        let Some(b) = self.rows.slots.get(index).copied().flatten().map(|s| &self.rows.batch[s]) else {
+            return Ok("");
+        };
         let start = if self.i == 0 { 0 } else { b.ends[self.i - 1] };
         Ok(b.bytes[start..b.ends[self.i]].trim())
     }
 
     fn location(&self, path: &Path, index: usize, name: &str) -> Location {
-        Location::row(path, self.rows.first_row + self.i as u64, self.rows.indices[index], name)
+        Location::row(path, self.line(), index, name)
+    }
+
+    fn line(&self) -> u64 {
+        self.rows.first_row + self.i as u64
+    }
+}
+
+/// A CSV/TSV table or a Parquet file, chosen by the file's extension.
+pub enum AnyRows<'a> {
+    /// CSV or TSV.
+    Csv(TableReader<'a>),
+    /// Parquet.
+    Parquet(ParquetRows),
+}
+
+impl<'a> AnyRows<'a> {
+    /// Opens `path` through `files`: Parquet for `.parquet`, else CSV/TSV as `dialect` says
+    /// (`multiline`: quoted fields may span lines).
+    pub fn open(
+        files: &dyn InputFiles,
+        path: &Path,
+        dialect: Dialect,
+        multiline: bool,
+        progress: &'a dyn Progress,
+    ) -> Result<Self> {
+        if parquet_in::is_parquet(path) {
+            Ok(AnyRows::Parquet(ParquetRows::open(files, path, progress)?))
+        } else {
+            Ok(AnyRows::Csv(TableReader::open(files, path, dialect, multiline, progress)?))
+        }
+    }
+
+    /// The column names, in the file's order.
+    pub fn headers(&self) -> &[String] {
+        match self {
+            AnyRows::Csv(t) => t.headers(),
+            AnyRows::Parquet(t) => t.headers(),
+        }
+    }
+}
+
+impl<'a> From<TableReader<'a>> for AnyRows<'a> {
+    fn from(table: TableReader<'a>) -> Self {
+        AnyRows::Csv(table)
+    }
+}
+
+/// A row of [`AnyRows`].
+pub enum AnyRow<'r> {
+    /// Of a CSV table.
+    Csv(Row<'r>),
+    /// Of a Parquet file.
+    Parquet(ParquetRow<'r>),
+}
+
+impl<'a> Rows for AnyRows<'a> {
+    type Row<'r>
+        = AnyRow<'r>
+    where
+        Self: 'r;
+
+    fn column(&mut self, name: &str, flag: &str) -> Result<usize> {
+        match self {
+            AnyRows::Csv(t) => Rows::column(t, name, flag),
+            AnyRows::Parquet(t) => t.column(name, flag),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            AnyRows::Csv(t) => TableReader::path(t),
+            AnyRows::Parquet(t) => &t.path,
+        }
+    }
+
+    fn next_row(&mut self) -> Result<Option<AnyRow<'_>>> {
+        Ok(match self {
+            AnyRows::Csv(t) => TableReader::next_row(t)?.map(AnyRow::Csv),
+            AnyRows::Parquet(t) => t.next_row()?.map(AnyRow::Parquet),
+        })
+    }
+}
+
+impl RowFields for AnyRow<'_> {
+    fn str(&self, index: usize) -> Result<&str> {
+        match self {
+            AnyRow::Csv(r) => Row::str(r, index),
+            AnyRow::Parquet(r) => r.str(index),
+        }
+    }
+
+    fn location(&self, path: &Path, index: usize, name: &str) -> Location {
+        match self {
+            AnyRow::Csv(r) => RowFields::location(r, path, index, name),
+            AnyRow::Parquet(r) => r.location(path, index, name),
+        }
+    }
+
+    fn line(&self) -> u64 {
+        match self {
+            AnyRow::Csv(r) => r.line,
+            AnyRow::Parquet(r) => r.line(),
+        }
     }
 }
