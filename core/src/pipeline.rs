@@ -145,9 +145,9 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         AnyRows::open(files, path, Dialect::for_path(path, input.delimiter), multiline, progress)
     };
     progress.begin("reading", Unit::Bytes, 0);
-    let interactions = match &input.graph {
-        None => Some(open(&input.interactions, false)?),
-        Some(_) => None,
+    let source = match &input.graph {
+        None => Source::Interactions(Box::new(open(&input.interactions, false)?)),
+        Some(dir) => Source::Graph(dir),
     };
     let meta_reader = match &input.metadata {
         Some(path) => {
@@ -160,14 +160,14 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         None => None,
     };
     // Ingest (or the graph's entities), then the metadata for them.
-    let read = match (interactions, &input.graph) {
-        (Some(table), _) => {
+    let read = match source {
+        Source::Interactions(table) => {
             let columns = ingest::Columns {
                 entity: &input.entity_col,
                 context: &input.context_col,
                 weight: input.weight_col.as_deref(),
             };
-            let inter = ingest::ingest(table, columns, &params.ingest(), params.seed)?;
+            let inter = ingest::ingest(*table, columns, &params.ingest(), params.seed)?;
             let s = &inter.stats;
             counts.interactions_read = s.rows;
             counts.rows_with_empty_id = s.rows_with_empty_id;
@@ -182,12 +182,11 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
             counts.contexts = inter.n_contexts() as u64;
             Read::Interactions(inter)
         }
-        (None, Some(dir)) => {
+        Source::Graph(dir) => {
             let graph = graph_io::read(dir)?;
             counts.entities_seen = graph.ids.len() as u64;
             Read::Graph(graph)
         }
-        (None, None) => unreachable!("interactions are opened when there is no graph"),
     };
     progress.end();
     let entity_ids = match &read {
@@ -237,6 +236,12 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         }
     };
     Ok(Front { cooc, meta, label_codes, counts, warnings, laps })
+}
+
+/// Where the front starts: an interactions file opened, or a graph folder.
+enum Source<'a> {
+    Interactions(Box<AnyRows<'a>>),
+    Graph(&'a Path),
 }
 
 /// The front's first step: the interactions ingested, or a graph read.
