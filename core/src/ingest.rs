@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{BuildError, Location, Result};
 use crate::hash::{hash_str, mix64};
 use crate::params::{choice, require, ParamError, Params, Valid};
-use crate::table::{BlockRows, BlockShape, Blocks, Defer, TableReader};
+use crate::rows::{AnyRows, RowFields, Rows};
+use crate::table::{BlockRows, BlockShape, Blocks, Defer};
 
 choice! {
     /// How interaction weights enter the co-occurrence.
@@ -274,13 +275,13 @@ impl Read {
     }
 
     /// Reads the rest of `table` row by row.
-    fn sequential(&mut self, mut table: TableReader<'_>, fields: Fields, weight_name: &str) -> Result<()> {
+    fn sequential(&mut self, mut table: impl Rows, fields: Fields, weight_name: &str) -> Result<()> {
         let path = table.path().to_path_buf();
         while let Some(row) = table.next_row()? {
             self.stats.rows += 1;
             let weight = match fields.weight {
                 Some(col) => parse_weight(row.str(col)?)
-                    .map_err(|m| BuildError::input(Location::field(&path, row.line, col, weight_name), m))?,
+                    .map_err(|m| BuildError::input(row.location(&path, col, weight_name), m))?,
                 None => 1.0,
             };
             let (entity, context) = (row.str(fields.entity)?, row.str(fields.context)?);
@@ -392,11 +393,11 @@ fn group_by_context(triples: Vec<(u32, u32, f32)>, contexts: usize) -> (Vec<usiz
     (offsets, grouped)
 }
 
-/// Reads and prepares the interactions from `table`: in parallel blocks when its fields may
-/// not span lines (the interactions' case), else row by row. Either way the result, and any
-/// error, is the same.
+/// Reads and prepares the interactions from `table`: CSV in parallel blocks when its fields
+/// may not span lines (the interactions' case), else (and Parquet) row by row. Either way the
+/// result, and any error, is the same.
 pub fn ingest(
-    table: TableReader<'_>,
+    table: AnyRows<'_>,
     columns: Columns<'_>,
     params: &Valid<IngestParams>,
     seed: u64,
@@ -406,7 +407,7 @@ pub fn ingest(
 
 /// [`ingest`] with blocks of `block_bytes` (`None`: row by row), for the tests.
 fn ingest_with(
-    table: TableReader<'_>,
+    mut table: AnyRows<'_>,
     columns: Columns<'_>,
     params: &Valid<IngestParams>,
     seed: u64,
@@ -427,12 +428,12 @@ fn ingest_with(
         triples: Vec::new(),
         stats: IngestStats::default(),
     };
-    match block_bytes {
-        Some(size) => match table.into_blocks() {
+    match (block_bytes, table) {
+        (Some(size), AnyRows::Csv(csv)) => match csv.into_blocks() {
             Ok(blocks) => read.parallel(blocks, size, fields, weight_name)?,
-            Err(table) => read.sequential(*table, fields, weight_name)?,
+            Err(csv) => read.sequential(*csv, fields, weight_name)?,
         },
-        None => read.sequential(table, fields, weight_name)?,
+        (_, table) => read.sequential(table, fields, weight_name)?,
     }
     let Read { entities, contexts, triples, mut stats } = read;
     if stats.rows == 0 {
@@ -547,12 +548,12 @@ fn ingest_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Dialect;
+    use crate::table::{Dialect, TableReader};
 
     fn read_with(text: &str, weight: Option<&str>, params: IngestParams) -> Result<Interactions> {
         let dialect = Dialect::for_path(std::path::Path::new("i.csv"), None);
         let table = TableReader::from_reader("i.csv", text.as_bytes(), dialect, false)?;
-        ingest(table, Columns { entity: "item", context: "user", weight }, &params.validate().unwrap(), 0)
+        ingest(AnyRows::Csv(table), Columns { entity: "item", context: "user", weight }, &params.validate().unwrap(), 0)
     }
 
     fn read(text: &str) -> Result<Interactions> {
@@ -605,7 +606,7 @@ mod tests {
         let params = IngestParams { min_contexts: 1, max_context_size: 3, ..IngestParams::default() };
         let read = TableReader::from_reader("i.csv", bytes, dialect, false).and_then(|table| {
             let columns = Columns { entity: "item", context: "user", weight };
-            ingest_with(table, columns, &params.validate().unwrap(), 7, block_bytes)
+            ingest_with(AnyRows::Csv(table), columns, &params.validate().unwrap(), 7, block_bytes)
         });
         match read {
             Ok(i) => format!(

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use starmap_format::{Categorical, ColumnData, ColumnValues, Tags, TextColumn, MISSING_CODE};
 
 use crate::error::{BuildError, Location, Result};
-use crate::table::TableReader;
+use crate::rows::{AnyRows, RowFields, Rows};
 
 /// Most distinct values a categorical or tags column may have.
 pub const MAX_CATEGORIES: usize = 256;
@@ -180,14 +180,15 @@ pub fn infer_column(values: &[&str]) -> Option<ColumnValues> {
 
 /// A metadata file whose header has been checked, ready to be joined to the entities.
 pub struct MetadataReader<'a> {
-    table: TableReader<'a>,
+    table: AnyRows<'a>,
     id_col: usize,
     label_col: Option<String>,
 }
 
 impl<'a> MetadataReader<'a> {
     /// Checks the header of `table`: column names unique, `id_col` and `label_col` present.
-    pub fn new(table: TableReader<'a>, id_col: &str, label_col: Option<&str>) -> Result<Self> {
+    pub fn new(table: impl Into<AnyRows<'a>>, id_col: &str, label_col: Option<&str>) -> Result<Self> {
+        let mut table = table.into();
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, h) in table.headers().iter().enumerate() {
             if let Some(first) = seen.insert(h.as_str(), i) {
@@ -209,13 +210,18 @@ impl<'a> MetadataReader<'a> {
     }
 
     /// Checks that the header has a column called `name`, which `flag` gave.
-    pub fn check_column(&self, name: &str, flag: &str) -> Result<()> {
+    pub fn check_column(&mut self, name: &str, flag: &str) -> Result<()> {
         self.table.column(name, flag).map(|_| ())
     }
 
     /// Reads the rows and lays them out for `entity_ids`.
     pub fn read(mut self, entity_ids: &[String]) -> Result<Metadata> {
         let headers = self.table.headers().to_vec();
+        // Every column is read (a Parquet file decodes only those asked for; they keep their
+        // places, so the indices are the header's).
+        for name in &headers {
+            self.table.column(name, "metadata")?;
+        }
         let id_col = self.id_col;
         let index: FxHashMap<&str, usize> = entity_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         let mut rows: Vec<Option<(u64, Vec<String>)>> = vec![None; entity_ids.len()];
@@ -230,12 +236,12 @@ impl<'a> MetadataReader<'a> {
             if let Some((first_line, _)) = &rows[entity] {
                 stats.duplicate_ids += 1;
                 if stats.first_duplicate.is_none() {
-                    stats.first_duplicate = Some((id.to_string(), *first_line, row.line));
+                    stats.first_duplicate = Some((id.to_string(), *first_line, row.line()));
                 }
                 continue;
             }
             let fields = (0..headers.len()).map(|c| row.str(c).map(str::to_string)).collect::<Result<Vec<_>>>()?;
-            rows[entity] = Some((row.line, fields));
+            rows[entity] = Some((row.line(), fields));
         }
         if stats.rows == 0 {
             return Err(BuildError::input(Location::file(self.table.path()), "the file has a header but no data rows"));
@@ -306,7 +312,7 @@ pub fn select_rows(values: &ColumnValues, keep: &[usize]) -> ColumnValues {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Dialect;
+    use crate::table::{Dialect, TableReader};
 
     fn strs(v: &[String]) -> Vec<&str> {
         v.iter().map(String::as_str).collect()

@@ -125,7 +125,8 @@ fn prepare(o: &Options, top_k: usize) -> Result<Shared, String> {
     let table = TableReader::open(&FileSystem, path, Dialect::for_path(path, None), false, &NoProgress)
         .map_err(|e| e.to_string())?;
     let columns = Columns { entity: &o.entity_col, context: &o.context_col, weight: o.weight_col.as_deref() };
-    let inter = ingest::ingest(table, columns, &params.ingest(), params.seed).map_err(|e| e.to_string())?;
+    let inter = ingest::ingest(starmap_core::rows::AnyRows::Csv(table), columns, &params.ingest(), params.seed)
+        .map_err(|e| e.to_string())?;
     secs.insert("ingest", clock.elapsed().as_secs_f64());
 
     let graph_params = params.graph();
