@@ -324,7 +324,8 @@ def build_graph(spark: SparkSession, a):
 
 
 def write_graph(entities: DataFrame, edges: DataFrame, out: str):
-    """Sorted within a fixed hash partitioning, so the same input gives the same files."""
+    """Each part sorted by source, strongest first: the same rows for the same input (how they
+    split into files may vary with adaptive execution; `--graph` numbers entities by sorted id)."""
     out = out.rstrip("/")
     parts = int(entities.sparkSession.conf.get("spark.sql.shuffle.partitions"))
     (
