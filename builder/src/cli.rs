@@ -77,16 +77,25 @@ fn threads(s: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Interactions: CSV or TSV (by extension or --delimiter), optionally gzip-compressed, with a header row.
-    #[arg(long, value_name = "FILE")]
-    pub interactions: PathBuf,
-    /// Column of the entities to map (films, artists…).
-    #[arg(long, value_name = "NAME")]
-    pub entity_col: String,
+    #[arg(long, value_name = "FILE", required_unless_present = "graph", conflicts_with = "graph")]
+    pub interactions: Option<PathBuf>,
+    /// Instead of --interactions: a co-occurrence graph folder, as --export-graph or the Spark job
+    /// (distributed/spark/) writes it: entities/*.parquet (id, popularity) and edges/*.parquet
+    /// (source, target, weight: each entity's top k). The build goes on from the co-occurrence
+    /// stage; --min-contexts, --max-context-size and --weight-transform do not apply, --similarity
+    /// says what the weights are. The rows should hold max(--neighbors, 10, 3 × --perplexity)
+    /// entities (90 by default).
+    #[arg(long, value_name = "DIR")]
+    pub graph: Option<PathBuf>,
+    /// Column of the entities to map (films, artists…) [with --graph: the name of the map's ids,
+    /// default `id`].
+    #[arg(long, value_name = "NAME", required_unless_present = "graph")]
+    pub entity_col: Option<String>,
     /// Column of the contexts that group entities (actors, listeners…).
-    #[arg(long, value_name = "NAME")]
-    pub context_col: String,
+    #[arg(long, value_name = "NAME", required_unless_present = "graph", conflicts_with = "graph")]
+    pub context_col: Option<String>,
     /// Column of interaction weights (play counts, ratings…); default weight 1.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "graph")]
     pub weight_col: Option<String>,
     /// Metadata: one row per entity, any columns (numeric, categorical, lists and text are detected).
     #[arg(long, value_name = "FILE")]
@@ -106,6 +115,10 @@ pub struct BuildArgs {
     /// only), then the high-dimensional coordinates.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
+    /// Also write the co-occurrence stage's table (every kept entity, each one's top k) to this
+    /// folder in the --graph format: entities/part-0.parquet, edges/part-0.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub export_graph: Option<PathBuf>,
     /// Field delimiter of the input files: one character, or `tab` [default: tab for .tsv, .tab, .dat, else comma].
     #[arg(long, value_name = "CHAR", value_parser = |s: &str| s.parse::<Delimiter>())]
     pub delimiter: Option<Delimiter>,
@@ -201,7 +214,21 @@ pub struct BuildArgs {
 impl BuildArgs {
     /// The flags as the stage library's parameters (not yet checked).
     pub fn params(&self) -> BuildParams {
-        let mut input = InputParams::new(&self.interactions, &self.entity_col, &self.context_col);
+        let mut input = match &self.graph {
+            Some(dir) => {
+                let mut input = InputParams::graph(dir);
+                if let Some(name) = &self.entity_col {
+                    input.entity_col.clone_from(name);
+                }
+                input
+            }
+            // Without --graph clap requires these three; empty ones are refused by the checks.
+            None => InputParams::new(
+                self.interactions.clone().unwrap_or_default(),
+                self.entity_col.as_deref().unwrap_or_default(),
+                self.context_col.as_deref().unwrap_or_default(),
+            ),
+        };
         input.weight_col.clone_from(&self.weight_col);
         input.metadata.clone_from(&self.metadata);
         input.id_col.clone_from(&self.id_col);

@@ -23,11 +23,17 @@ use crate::umap::UmapParams;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct InputParams {
-    /// The interactions file, as given (relative to where the build ran).
+    /// The interactions file, as given (relative to where the build ran); empty with `graph`.
+    #[serde(default, skip_serializing_if = "is_empty_path")]
     pub interactions: PathBuf,
-    /// Column of the entities to map.
+    /// A co-occurrence graph folder read instead of the interactions (`--graph`, see
+    /// [`crate::graph_io`]): the build starts after the co-occurrence stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph: Option<PathBuf>,
+    /// Column of the entities to map (with `graph`: the name the map gives the ids).
     pub entity_col: String,
-    /// Column of the contexts that group entities.
+    /// Column of the contexts that group entities; empty with `graph`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub context_col: String,
     /// Column of interaction weights; without it every interaction weighs 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +58,7 @@ impl InputParams {
     pub fn new(interactions: impl Into<PathBuf>, entity_col: &str, context_col: &str) -> Self {
         Self {
             interactions: interactions.into(),
+            graph: None,
             entity_col: entity_col.to_string(),
             context_col: context_col.to_string(),
             weight_col: None,
@@ -62,18 +69,51 @@ impl InputParams {
         }
     }
 
+    /// Reads the co-occurrence graph in the folder `graph` (see [`crate::graph_io`]); the map
+    /// names its ids `id`.
+    pub fn graph(graph: impl Into<PathBuf>) -> Self {
+        Self { graph: Some(graph.into()), ..Self::new(PathBuf::new(), GRAPH_ID_COLUMN, "") }
+    }
+
     /// The metadata's id column: `--id-col`, else the entity column's name.
     pub fn id_col(&self) -> &str {
         self.id_col.as_deref().unwrap_or(&self.entity_col)
     }
 }
 
+/// The name of the ids of a map built from a graph, unless `--entity-col` gives another.
+pub const GRAPH_ID_COLUMN: &str = "id";
+
+fn is_empty_path(p: &std::path::Path) -> bool {
+    p.as_os_str().is_empty()
+}
+
 impl Params for InputParams {
     fn check(&self) -> Result<(), ParamError> {
-        for (flag, name) in [("entity-col", &self.entity_col), ("context-col", &self.context_col)] {
-            require(!name.is_empty(), flag, "a column name", "nothing")?;
+        if let Some(graph) = &self.graph {
+            // A graph replaces the interactions and what names their columns.
+            if !self.interactions.as_os_str().is_empty() {
+                return Err(ParamError("--graph and --interactions cannot be used together: name one".into()));
+            }
+            for (flag, given) in
+                [("context-col", !self.context_col.is_empty()), ("weight-col", self.weight_col.is_some())]
+            {
+                if given {
+                    return Err(ParamError(format!(
+                        "--{flag} names an interactions column: it has no use with --graph"
+                    )));
+                }
+            }
+            require(!self.entity_col.is_empty(), "entity-col", "a column name", "nothing")?;
+            if graph.to_str().is_none() {
+                return Err(ParamError(format!("--graph {}: the path is not valid UTF-8", graph.display())));
+            }
+        } else {
+            for (flag, name) in [("entity-col", &self.entity_col), ("context-col", &self.context_col)] {
+                require(!name.is_empty(), flag, "a column name", "nothing")?;
+            }
         }
-        if self.entity_col == self.context_col {
+        if self.graph.is_none() && self.entity_col == self.context_col {
             return Err(ParamError(format!(
                 "--entity-col and --context-col both name {:?}: they must be two different columns",
                 self.entity_col

@@ -15,22 +15,29 @@ pub struct Location {
     pub line: Option<u64>,
     /// 1-based column (field) number and its header name, where known.
     pub column: Option<(usize, String)>,
+    /// Whether `line` counts the rows of a Parquet file (over the whole file), not text lines.
+    pub is_row: bool,
 }
 
 impl Location {
     /// The whole file.
     pub fn file(file: &Path) -> Self {
-        Self { file: file.to_path_buf(), line: None, column: None }
+        Self { file: file.to_path_buf(), line: None, column: None, is_row: false }
     }
 
     /// A line of the file.
     pub fn line(file: &Path, line: u64) -> Self {
-        Self { file: file.to_path_buf(), line: Some(line), column: None }
+        Self { file: file.to_path_buf(), line: Some(line), column: None, is_row: false }
+    }
+
+    /// Row `row` (1-based) of a Parquet file, in its column `index` (0-based) named `name`.
+    pub fn row(file: &Path, row: u64, index: usize, name: &str) -> Self {
+        Self { is_row: true, ..Self::field(file, row, index, name) }
     }
 
     /// A field of a line.
     pub fn field(file: &Path, line: u64, index: usize, name: &str) -> Self {
-        Self { file: file.to_path_buf(), line: Some(line), column: Some((index + 1, name.to_string())) }
+        Self { file: file.to_path_buf(), line: Some(line), column: Some((index + 1, name.to_string())), is_row: false }
     }
 }
 
@@ -38,7 +45,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
+            write!(f, ", {} {line}", if self.is_row { "row" } else { "line" })?;
         }
         if let Some((col, name)) = &self.column {
             write!(f, ", column {col} ({name})")?;

@@ -1,12 +1,18 @@
 //! Stage 6: writing. A map is written into a temporary folder beside `--out` and renamed into
 //! place at the end, so a failed or interrupted build never leaves a half-written map; an
 //! existing map at `--out` is replaced only once the new one is complete. The same applies to
-//! `--export-csv`.
+//! `--export-csv`, `--export-parquet` and `--export-graph`.
 
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::errors::ParquetError;
+use parquet::file::properties::WriterProperties;
 use starmap_format::{EncodedMap, FILE_MANIFEST};
 
 use crate::error::{BuildError, Result};
@@ -41,15 +47,7 @@ pub fn check_out_dir(out: &Path) -> Result<()> {
 /// Writes the map files (plus `extra` files such as the viewer) into `out`, atomically.
 pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) -> Result<()> {
     check_out_dir(out)?;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
-    }
-    let tmp = sibling(out, "tmp");
-    let result = (|| {
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
-        }
-        fs::create_dir(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
+    write_dir_atomic(out, |tmp| {
         for (name, bytes) in map.files.iter().chain(extra) {
             let path = tmp.join(name);
             if let Some(parent) = path.parent() {
@@ -59,7 +57,24 @@ pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) 
         }
         let manifest = serde_json::to_vec_pretty(&map.manifest)
             .map_err(|e| BuildError::write(&tmp.join(FILE_MANIFEST), std::io::Error::other(e)))?;
-        fs::write(tmp.join(FILE_MANIFEST), manifest).map_err(|e| BuildError::write(&tmp.join(FILE_MANIFEST), e))?;
+        fs::write(tmp.join(FILE_MANIFEST), manifest).map_err(|e| BuildError::write(&tmp.join(FILE_MANIFEST), e))
+    })
+}
+
+/// Fills a temporary folder beside `out` with `fill`, then renames it into place, replacing what
+/// `out` held only once the new folder is complete; on failure nothing is left. The caller checks
+/// first that `out` may be replaced.
+pub fn write_dir_atomic(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
+    }
+    let tmp = sibling(out, "tmp");
+    let result = (|| {
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
+        }
+        fs::create_dir(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
+        fill(&tmp)?;
         let old = sibling(out, "old");
         let had_old = out.exists();
         if had_old {
@@ -67,7 +82,7 @@ pub fn write_map_dir(out: &Path, map: &EncodedMap, extra: &[(String, Vec<u8>)]) 
         }
         if let Err(e) = fs::rename(&tmp, out) {
             if had_old {
-                let _ = fs::rename(&old, out); // put the previous map back
+                let _ = fs::rename(&old, out); // put the previous folder back
             }
             return Err(BuildError::write(out, e));
         }
@@ -94,6 +109,45 @@ pub fn map_files(map: &EncodedMap) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// Writes a CSV file atomically: `header` then `rows`, each already split into fields.
 pub fn write_csv_atomic(path: &Path, write_rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    write_file_atomic(path, |w, tmp| write_rows(w).map_err(|e| BuildError::write(tmp, e)))
+}
+
+/// Writes `batches` of `schema` as one Parquet file into `w` (`path` names it in errors):
+/// Snappy-compressed, which every reader (Spark's default) takes. The bytes depend only on the
+/// batches: the writer records no time.
+pub fn write_parquet<W: Write + Send>(
+    w: W,
+    path: &Path,
+    schema: SchemaRef,
+    batches: impl IntoIterator<Item = Result<RecordBatch>>,
+) -> Result<()> {
+    let err = |e: ParquetError| BuildError::write(path, std::io::Error::other(e));
+    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let mut writer = ArrowWriter::try_new(w, schema, Some(props)).map_err(err)?;
+    for batch in batches {
+        writer.write(&batch?).map_err(err)?;
+    }
+    writer.close().map_err(err)?;
+    Ok(())
+}
+
+/// Writes a Parquet file atomically (see [`write_parquet`]).
+pub fn write_parquet_atomic(
+    path: &Path,
+    schema: SchemaRef,
+    batches: impl IntoIterator<Item = Result<RecordBatch>>,
+) -> Result<()> {
+    write_file_atomic(path, |w, tmp| write_parquet(w, tmp, schema, batches))
+}
+
+/// A record batch from columns made to `schema` (a mismatch is a bug in the caller).
+pub fn record_batch(path: &Path, schema: &SchemaRef, columns: Vec<ArrayRef>) -> Result<RecordBatch> {
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| BuildError::write(path, std::io::Error::other(e)))
+}
+
+/// Writes a file atomically: `write` fills a temporary file beside `path` (named by the second
+/// argument, for errors), which is renamed into place once complete; on failure it is removed.
+pub fn write_file_atomic(path: &Path, write: impl FnOnce(&mut BufWriter<fs::File>, &Path) -> Result<()>) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
     }
@@ -101,7 +155,8 @@ pub fn write_csv_atomic(path: &Path, write_rows: impl FnOnce(&mut dyn Write) -> 
     let result = (|| {
         let file = fs::File::create(&tmp).map_err(|e| BuildError::write(&tmp, e))?;
         let mut w = BufWriter::new(file);
-        write_rows(&mut w).and_then(|_| w.flush()).map_err(|e| BuildError::write(&tmp, e))?;
+        write(&mut w, &tmp)?;
+        w.flush().map_err(|e| BuildError::write(&tmp, e))?;
         drop(w);
         fs::rename(&tmp, path).map_err(|e| BuildError::write(path, e))
     })();

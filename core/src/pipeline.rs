@@ -18,6 +18,7 @@ use crate::cooc::{self, Similarity};
 use crate::counts::{BuildCounts, MetadataCounts};
 use crate::error::{BuildError, Result};
 use crate::graph;
+use crate::graph_io::{self, CoocGraph};
 use crate::ingest;
 use crate::input::InputFiles;
 use crate::knn;
@@ -54,6 +55,9 @@ pub struct Built {
     pub left_out: Vec<LeftOut>,
     /// Things the user should know (duplicates, skipped rows…).
     pub warnings: Vec<String>,
+    /// The co-occurrence table before isolated entities were dropped, when
+    /// [`RunOptions::keep_graph`] asked for it (for [`crate::graph_io::write`]).
+    pub graph: Option<CoocGraph>,
 }
 
 /// What writing produced.
@@ -90,8 +94,45 @@ impl Laps {
     }
 }
 
+/// What a caller wants kept beyond the map.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Keep the co-occurrence stage's table, before isolated entities are dropped, in
+    /// [`Built::graph`] (for `--export-graph`; it costs the table's memory until written).
+    pub keep_graph: bool,
+}
+
 /// Runs every stage on the input `params` names, read through `files`.
 pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Progress) -> Result<Built> {
+    run_with(params, files, progress, RunOptions::default())
+}
+
+/// What the front of the pipeline hands to the back: the co-occurrence table (computed from the
+/// interactions, or read from a graph folder), the metadata joined to its entities, and what was
+/// counted and timed so far.
+struct Front {
+    cooc: CoocGraph,
+    meta: Option<Metadata>,
+    label_codes: Option<Vec<u16>>,
+    counts: BuildCounts,
+    warnings: Vec<String>,
+    laps: Laps,
+}
+
+/// [`run`], keeping what `options` asks for.
+pub fn run_with(
+    params: &Valid<BuildParams>,
+    files: &dyn InputFiles,
+    progress: &dyn Progress,
+    options: RunOptions,
+) -> Result<Built> {
+    let front = front(params, files, progress)?;
+    back(params, front, progress, options)
+}
+
+/// The front: interactions → ingest → co-occurrence top k (or a graph folder read instead),
+/// and the metadata read for the entities kept.
+fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Progress) -> Result<Front> {
     let input = &params.input;
     let mut laps = Laps { clock: Instant::now(), secs: BTreeMap::new() };
     let mut warnings = Vec::new();
@@ -102,7 +143,10 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         TableReader::open(files, path, Dialect::for_path(path, input.delimiter), multiline, progress)
     };
     progress.begin("reading", Unit::Bytes, 0);
-    let interactions = open(&input.interactions, false)?;
+    let interactions = match &input.graph {
+        None => Some(open(&input.interactions, false)?),
+        Some(_) => None,
+    };
     let meta_reader = match &input.metadata {
         Some(path) => {
             let reader = MetadataReader::new(open(path, true)?, input.id_col(), input.label_col.as_deref())?;
@@ -113,23 +157,43 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         }
         None => None,
     };
-    let columns =
-        ingest::Columns { entity: &input.entity_col, context: &input.context_col, weight: input.weight_col.as_deref() };
-    let inter = ingest::ingest(interactions, columns, &params.ingest(), params.seed)?;
+    // Ingest (or the graph's entities), then the metadata for them.
+    let read = match (interactions, &input.graph) {
+        (Some(table), _) => {
+            let columns = ingest::Columns {
+                entity: &input.entity_col,
+                context: &input.context_col,
+                weight: input.weight_col.as_deref(),
+            };
+            let inter = ingest::ingest(table, columns, &params.ingest(), params.seed)?;
+            let s = &inter.stats;
+            counts.interactions_read = s.rows;
+            counts.rows_with_empty_id = s.rows_with_empty_id;
+            counts.repeated_pairs_merged = s.repeated_pairs;
+            counts.entities_seen = s.entities_seen;
+            counts.contexts_seen = s.contexts_seen;
+            counts.entities_below_min_contexts = s.entities_below_min_contexts;
+            counts.contexts_capped = s.contexts_capped;
+            if s.rows_with_empty_id > 0 {
+                warnings.push(format!("skipped {} rows with an empty entity or context id", s.rows_with_empty_id));
+            }
+            counts.contexts = inter.n_contexts() as u64;
+            Read::Interactions(inter)
+        }
+        (None, Some(dir)) => {
+            let graph = graph_io::read(dir)?;
+            counts.entities_seen = graph.ids.len() as u64;
+            Read::Graph(graph)
+        }
+        (None, None) => unreachable!("interactions are opened when there is no graph"),
+    };
     progress.end();
-    let s = &inter.stats;
-    counts.interactions_read = s.rows;
-    counts.rows_with_empty_id = s.rows_with_empty_id;
-    counts.repeated_pairs_merged = s.repeated_pairs;
-    counts.entities_seen = s.entities_seen;
-    counts.contexts_seen = s.contexts_seen;
-    counts.entities_below_min_contexts = s.entities_below_min_contexts;
-    counts.contexts_capped = s.contexts_capped;
-    if s.rows_with_empty_id > 0 {
-        warnings.push(format!("skipped {} rows with an empty entity or context id", s.rows_with_empty_id));
-    }
+    let entity_ids = match &read {
+        Read::Interactions(inter) => &inter.entity_ids,
+        Read::Graph(graph) => &graph.ids,
+    };
     let meta = match meta_reader {
-        Some(reader) => Some(stage(progress, "metadata", Unit::Bytes, 0, || reader.read(&inter.entity_ids))?),
+        Some(reader) => Some(stage(progress, "metadata", Unit::Bytes, 0, || reader.read(entity_ids))?),
         None => None,
     };
     let label_codes = match (&params.quality_label, &meta) {
@@ -138,34 +202,74 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
     };
     laps.lap("ingest");
 
-    let graph_params = params.graph();
     // The layouts are planned on the entities kept so far (a few may turn out isolated below):
     // t-SNE reads this stage's most similar entities, 3 × perplexity of them, so the table is
-    // cut as wide as the neediest layout asks.
-    let (layouts, left_out) = params.plan_layouts(inter.n_entities())?;
+    // as wide as the neediest layout asks.
+    let graph_params = params.graph();
+    let n_entities = entity_ids.len();
+    let (layouts, _) = params.plan_layouts(n_entities)?;
     let top_k = graph_params.neighbors.max(quality::K).max(projection::similar_needed(&layouts));
-    let n_entities = inter.n_entities();
-    let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
-        cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
-    });
+    let cooc = match read {
+        Read::Interactions(inter) => {
+            let top = stage(progress, "co-occurrence", Unit::Items("entities"), n_entities as u64, || {
+                cooc::top_similar(&inter, top_k, graph_params.similarity, progress)
+            });
+            CoocGraph { ids: inter.entity_ids, popularity: inter.popularity, top }
+        }
+        Read::Graph(mut graph) => {
+            let k = graph.top.k();
+            if k < top_k {
+                warnings.push(format!(
+                    "the graph's rows hold at most {k} entities, and this build reads {top_k} (the largest of \
+                     --neighbors {}, {} for the quality figures, 3 × --perplexity for t-SNE): ask the graph's job \
+                     for top {top_k} (or build with a lower --perplexity or --layout umap); until then t-SNE \
+                     lowers its perplexity to what a row holds",
+                    graph_params.neighbors,
+                    quality::K
+                ));
+            }
+            // As wide as the co-occurrence stage would have cut it, so a wider graph makes the
+            // same map as the stage's own table.
+            graph.top = graph.top.truncated(top_k);
+            graph
+        }
+    };
+    Ok(Front { cooc, meta, label_codes, counts, warnings, laps })
+}
+
+/// The front's first step: the interactions ingested, or a graph read.
+enum Read {
+    Interactions(ingest::Interactions),
+    Graph(CoocGraph),
+}
+
+/// The back: the co-occurrence table → isolated entities dropped → graph → clusters → embedding
+/// → neighbours → layouts → quality → the map's content.
+fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, options: RunOptions) -> Result<Built> {
+    let Front { cooc, meta, label_codes, mut counts, mut warnings, mut laps } = front;
+    let input = &params.input;
+    let graph_params = params.graph();
+    let n_entities = cooc.ids.len();
+    let (layouts, left_out) = params.plan_layouts(n_entities)?;
     // Entities that share no context with any other kept entity carry no relationship: they
     // would only drift to the edge of the map. They are left out and counted.
+    let top = &cooc.top;
     let connected: Vec<usize> = (0..n_entities).filter(|&i| top.degree(i) > 0).collect();
     counts.entities_isolated = (n_entities - connected.len()) as u64;
     if connected.is_empty() {
+        let check =
+            if input.graph.is_some() { "check the graph's edges" } else { "check --entity-col and --context-col" };
         return Err(BuildError::Unusable(format!(
-            "no entity shares a context with another one ({n_entities} entities kept): there is nothing to map; \
-             check --entity-col and --context-col"
+            "no entity shares a context with another one ({n_entities} entities kept): there is nothing to map; {check}"
         )));
     }
-    let top = if connected.len() < n_entities { top.select_rows(&connected) } else { top };
-    let entity_ids: Vec<String> = connected.iter().map(|&i| inter.entity_ids[i].clone()).collect();
-    let popularity: Vec<u32> = connected.iter().map(|&i| inter.popularity[i]).collect();
+    let kept_graph = options.keep_graph.then(|| cooc.clone());
+    let top = if connected.len() < n_entities { top.select_rows(&connected) } else { cooc.top };
+    let entity_ids: Vec<String> = connected.iter().map(|&i| cooc.ids[i].clone()).collect();
+    let popularity: Vec<u32> = connected.iter().map(|&i| cooc.popularity[i]).collect();
     let label_codes: Option<Vec<u16>> = label_codes.map(|codes| connected.iter().map(|&i| codes[i]).collect());
     let n = entity_ids.len();
     counts.entities_placed = n as u64;
-    counts.contexts = inter.n_contexts() as u64;
-    drop(inter);
     laps.lap("cooccurrence");
 
     let g = graph::knn_graph(&top, graph_params.neighbors);
@@ -282,7 +386,7 @@ pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn P
         build,
         clusters,
     };
-    Ok(Built { content, embedding, mde: mde_report, counts, label, left_out, warnings })
+    Ok(Built { content, embedding, mde: mde_report, counts, label, left_out, warnings, graph: kept_graph })
 }
 
 /// Prefix of the per-layout entries of `build.timings_secs` (`layout:umap`): each layout's own

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use starmap_core::graph_io;
 use starmap_core::input::{FileSystem, InputFiles};
 use starmap_core::output::check_out_dir;
-use starmap_core::pipeline::{self, Built};
+use starmap_core::pipeline::{self, Built, RunOptions};
 use starmap_core::{BuildParams, Params, Result, Valid};
 
 use super::shell::{quote_path, starmap_command, NOT_ON_PATH};
@@ -25,6 +26,8 @@ pub struct Job<'a> {
     pub out: PathBuf,
     /// Where to export coordinates, if anywhere.
     pub export_csv: Option<PathBuf>,
+    /// Where to export the co-occurrence graph (`--export-graph`), if anywhere.
+    pub export_graph: Option<PathBuf>,
     /// Where to write the map as one HTML file, if anywhere.
     pub single_file: Option<PathBuf>,
     /// The map's title.
@@ -39,13 +42,15 @@ pub struct Job<'a> {
 pub fn run(args: &BuildArgs) -> Result<()> {
     let params = args.params().validate()?;
     set_threads(args.threads);
-    let title = args.title.clone().unwrap_or_else(|| title_from(&params.input.interactions));
+    let input = &params.input;
+    let title = args.title.clone().unwrap_or_else(|| title_from(input.graph.as_ref().unwrap_or(&input.interactions)));
     let description = args.description.clone();
     execute(&Job {
         params,
         files: &FileSystem,
         out: args.out.clone(),
         export_csv: args.export_csv.clone(),
+        export_graph: args.export_graph.clone(),
         single_file: args.single_file.clone(),
         title,
         describe: &|_| description.clone(),
@@ -57,16 +62,23 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 pub fn execute(job: &Job<'_>) -> Result<()> {
     // Everything that can be found out before the long work is.
     check_out_dir(&job.out)?;
+    if let Some(dir) = &job.export_graph {
+        graph_io::check_out(dir)?;
+    }
     let with_viewer = !job.params.data_only;
     if with_viewer && !site::has_viewer() {
         return Err(site::no_viewer_error());
     }
     let bars = Bars::new(job.quiet);
-    let mut built = pipeline::run(&job.params, job.files, &bars)?;
+    let options = RunOptions { keep_graph: job.export_graph.is_some() };
+    let mut built = pipeline::run_with(&job.params, job.files, &bars, options)?;
     built.content.title.clone_from(&job.title);
     built.content.description = (job.describe)(&built);
     let viewer = if with_viewer { site::viewer_files(&job.title, &built.content.description)? } else { Vec::new() };
     let written = pipeline::write(&built, &job.out, &viewer, job.export_csv.as_deref())?;
+    if let (Some(dir), Some(graph)) = (&job.export_graph, &built.graph) {
+        graph_io::write(dir, graph)?;
+    }
     if let Some(path) = &job.single_file {
         write_single_file(path, &built, &job.title)?;
         if !job.quiet {

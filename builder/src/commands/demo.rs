@@ -39,6 +39,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         files: &files,
         out: args.out.clone(),
         export_csv: None,
+        export_graph: None,
         single_file: args.single_file.clone(),
         title: "Films × cast".into(),
         describe: &|built| description(built.content.ids.len()),

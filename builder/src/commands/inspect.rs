@@ -125,8 +125,8 @@ const LAYOUT_KEY: &str = "layout";
 /// The flags that give `params`, then the title and description `m` holds, then `--out`.
 fn rebuild_flags(params: &BuildParams, m: &Manifest, out: &Path) -> String {
     // The inputs first, in the order the README lists them; the rest by name.
-    const FIRST: [&str; 7] =
-        ["interactions", "entity-col", "context-col", "weight-col", "metadata", "id-col", "label-col"];
+    const FIRST: [&str; 8] =
+        ["interactions", "graph", "entity-col", "context-col", "weight-col", "metadata", "id-col", "label-col"];
     let recorded = params.to_manifest().unwrap_or_default();
     let mut keys: Vec<&String> = recorded.keys().collect();
     keys.sort_by_key(|k| (FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()), k.as_str()));

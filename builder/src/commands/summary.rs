@@ -24,15 +24,23 @@ pub fn human_bytes(b: u64) -> String {
 
 /// What was read, dropped and placed; the metadata join when there was metadata.
 pub fn counts(c: &BuildCounts, columns: usize) -> String {
-    let mut s = format!(
-        "{} interactions, {} entities ({} below --min-contexts, {} sharing no context) -> {} placed, {} contexts\n",
-        c.interactions_read,
-        c.entities_seen,
-        c.entities_below_min_contexts,
-        c.entities_isolated,
-        c.entities_placed,
-        c.contexts
-    );
+    // A build from a graph (--graph) reads no interactions: ingest ran elsewhere.
+    let mut s = if c.interactions_read == 0 {
+        format!(
+            "{} entities in the graph ({} without edges) -> {} placed\n",
+            c.entities_seen, c.entities_isolated, c.entities_placed
+        )
+    } else {
+        format!(
+            "{} interactions, {} entities ({} below --min-contexts, {} sharing no context) -> {} placed, {} contexts\n",
+            c.interactions_read,
+            c.entities_seen,
+            c.entities_below_min_contexts,
+            c.entities_isolated,
+            c.entities_placed,
+            c.contexts
+        )
+    };
     if let Some(m) = &c.metadata {
         let _ = writeln!(
             s,
