@@ -355,6 +355,8 @@ def run(spark: SparkSession, argv) -> None:
 
 def main():
     parse_args(sys.argv[1:])  # bad arguments fail before the JVM starts
+    # A platform that runs the script in its own session (Databricks-style) keeps it running.
+    ours = SparkSession.getActiveSession() is None
     spark = SparkSession.builder.appName("starmap-graph").getOrCreate()
     try:
         run(spark, sys.argv[1:])
@@ -362,7 +364,8 @@ def main():
         print(f"starmap_graph: {e}", file=sys.stderr)
         return 2
     finally:
-        spark.stop()
+        if ours:
+            spark.stop()
     return 0
 
 
