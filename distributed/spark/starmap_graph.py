@@ -14,7 +14,8 @@ writes the graph in the table schema `starmap build --graph DIR` reads:
 Paths may be local or object-store URIs (s3a://, gs://, abfss://); Spark resolves them.
 docs/DISTRIBUTED.md says what runs where and how to submit it to a cluster.
 
-Every floating-point sum is taken over its terms sorted by value (`ordered_sum`): Spark's
+Every floating-point sum is taken over its terms sorted by value (`ordered_sum`; a plain sum
+where every term is a whole number, exact in any order): Spark's
 shuffles deliver rows in no fixed order, and a plain `sum` of doubles would then differ in the
 last bits from run to run, which can flip near-ties at the top-k cut.
 """
