@@ -14,7 +14,8 @@ writes the graph in the table schema `starmap build --graph DIR` reads:
 Paths may be local or object-store URIs (s3a://, gs://, abfss://); Spark resolves them.
 docs/DISTRIBUTED.md says what runs where and how to submit it to a cluster.
 
-Every floating-point sum is taken over its terms sorted by value (`ordered_sum`): Spark's
+Every floating-point sum is taken over its terms sorted by value (`ordered_sum`; a plain sum
+where every term is a whole number, exact in any order): Spark's
 shuffles deliver rows in no fixed order, and a plain `sum` of doubles would then differ in the
 last bits from run to run, which can flip near-ties at the top-k cut.
 """
@@ -324,7 +325,8 @@ def build_graph(spark: SparkSession, a):
 
 
 def write_graph(entities: DataFrame, edges: DataFrame, out: str):
-    """Sorted within a fixed hash partitioning, so the same input gives the same files."""
+    """Each part sorted by source, strongest first: the same rows for the same input (how they
+    split into files may vary with adaptive execution; `--graph` numbers entities by sorted id)."""
     out = out.rstrip("/")
     parts = int(entities.sparkSession.conf.get("spark.sql.shuffle.partitions"))
     (
@@ -354,6 +356,8 @@ def run(spark: SparkSession, argv) -> None:
 
 def main():
     parse_args(sys.argv[1:])  # bad arguments fail before the JVM starts
+    # A platform that runs the script in its own session (Databricks-style) keeps it running.
+    ours = SparkSession.getActiveSession() is None
     spark = SparkSession.builder.appName("starmap-graph").getOrCreate()
     try:
         run(spark, sys.argv[1:])
@@ -361,7 +365,8 @@ def main():
         print(f"starmap_graph: {e}", file=sys.stderr)
         return 2
     finally:
-        spark.stop()
+        if ours:
+            spark.stop()
     return 0
 
 

@@ -5,9 +5,9 @@ the Spark job's (distributed/spark/starmap_graph.py).
     python compare.py --native DIR --spark DIR --k K [--tol 1e-6]
 
 Passes when
-  - the entity sets agree with the same popularity. The Spark job writes every kept entity; an
-    entity it kept that the native table lacks is accepted only when it has no edge (the native
-    build leaves such isolated entities out), and counted;
+  - the entity sets agree with the same popularity. Both write every kept entity, isolated
+    ones too; an entity only in the Spark table is still accepted when it has no edge (a table
+    written without the isolated entities), and counted;
   - for every source, the same top-k set with weights within --tol relative. The native builder
     scores in f32 and breaks exact ties by entity index, the job in f64 by target id, so where a
     row is cut at k, entries within --tol of the k-th score (the tie band) may differ: only the
@@ -41,8 +41,8 @@ def compare(spark, native, spark_dir, k, tol=1e-6, examples=5, native_name="nati
     def count_if(cond):
         return F.sum(F.when(cond, 1).otherwise(0))
 
-    # Entities and popularity. The Spark job writes every kept entity, the native build leaves
-    # out those without an edge: an entity only in the Spark table must have no edge there.
+    # Entities and popularity. An entity only in the Spark table is accepted when it has no edge
+    # there: a native table may leave the isolated entities out.
     spark_sources = sd.select(F.col("source").alias("id")).distinct().withColumn("has_edges", F.lit(True))
     ents = ne.join(se, "id", "full_outer").join(spark_sources, "id", "left")
     only_spark = F.col("pop_native").isNull()

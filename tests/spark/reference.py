@@ -82,9 +82,8 @@ def graph(rows, min_contexts, max_context_size, transform, similarity, k, seed):
             row.append((j, score))
         row.sort(key=lambda t: (-t[1], t[0]))
         edges += [(ids[i], ids[j], s) for j, s in row[:k]]
-    # Like the native pipeline, entities without any edge are left out.
-    with_edges = {s for s, _, _ in edges}
-    return [(ids[i], popularity[i]) for i in range(len(ids)) if ids[i] in with_edges], edges
+    # Every kept entity, those without edges too, as --export-graph writes them.
+    return list(zip(ids, popularity)), edges
 
 
 def parse_args(argv):
