@@ -167,7 +167,9 @@ fn distortion(
 ) -> f64 {
     let m = edges.pairs.len();
     let per_chunk = m.div_ceil(CHUNKS).max(1);
-    scratch.x.iter_mut().zip(x).for_each(|(a, &b)| *a = b as f32);
+    scratch.x.par_chunks_mut(1 << 14).zip(x.par_chunks(1 << 14)).for_each(|(a, b)| {
+        a.iter_mut().zip(b).for_each(|(a, &b)| *a = b as f32);
+    });
     let xs = &scratch.x;
     let partial: Vec<f64> = scratch
         .buffers

@@ -247,7 +247,7 @@ impl<'a> TableReader<'a> {
         table.reader.get_mut().recording = false;
         let mut headers = Vec::with_capacity(table.record.len());
         for i in 0..table.record.len() {
-            let name = Row { table: &table, line: table.line }.str(i)?;
+            let name = Row { table: &table, line: 1 + table.line_offset }.str(i)?;
             // A UTF-8 byte-order mark is common in files saved by spreadsheets.
             headers.push(name.trim_start_matches('\u{feff}').to_string());
         }
