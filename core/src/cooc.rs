@@ -95,6 +95,17 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progr
         .map_init(
             || Scratch { acc: vec![0.0; n], touched: Vec::new(), row: Vec::new() },
             |s, i| {
+                // Room for every partner the row can have, so a partner is noted without a
+                // branch on the accumulator just read: whether it was zero is unpredictable, and
+                // a mispredicted branch there waits on the cache miss behind it.
+                let bound: usize = ent.contexts[ent.offsets[i]..ent.offsets[i + 1]]
+                    .iter()
+                    .map(|&c| inter.ctx_offsets[c as usize + 1] - inter.ctx_offsets[c as usize])
+                    .sum();
+                if s.touched.len() < bound {
+                    s.touched.resize(bound, 0);
+                }
+                let mut touched = 0;
                 for p in ent.offsets[i]..ent.offsets[i + 1] {
                     let c = ent.contexts[p] as usize;
                     let wi = ent.weights[p] * context_weight[c];
@@ -104,15 +115,14 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progr
                             continue;
                         }
                         let slot = &mut s.acc[j as usize];
-                        if *slot == 0.0 {
-                            s.touched.push(j);
-                        }
+                        s.touched[touched] = j;
+                        touched += usize::from(*slot == 0.0);
                         // A tiny floor keeps zero-weight pairs marked as touched exactly once.
                         *slot += (wi * inter.ctx_weights[q]).max(f32::MIN_POSITIVE);
                     }
                 }
                 s.row.clear();
-                for &j in &s.touched {
+                for &j in &s.touched[..touched] {
                     let raw = std::mem::take(&mut s.acc[j as usize]);
                     let score = match similarity {
                         Similarity::Count => raw,
@@ -120,7 +130,6 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progr
                     };
                     s.row.push((j, score));
                 }
-                s.touched.clear();
                 // Strongest first; ties by index so the choice is reproducible.
                 let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
                 if s.row.len() > k {

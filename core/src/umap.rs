@@ -26,6 +26,8 @@ const SPREAD: f32 = 1.0;
 const NEGATIVE_SAMPLE_RATE: usize = 5;
 /// Weight of the repulsion (umap-learn's `repulsion_strength`).
 const REPULSION_STRENGTH: f32 = 1.0;
+/// Negative samples whose positions are read together (see [`optimize`]).
+const NEGATIVE_BATCH: usize = 8;
 
 /// UMAP parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -310,20 +312,36 @@ pub fn optimize(
                 part.next_sample[local] += epochs_per_sample[slot];
 
                 let negatives = ((now - part.next_negative[local]) / epochs_per_negative[slot]) as usize;
-                for _ in 0..negatives {
-                    let k = rng.random_range(0..n);
-                    if k == i + base {
-                        continue;
+                // Negative samples a batch at a time: every position read first, then the
+                // pushes. The reads are random over the whole layout and mostly miss the cache;
+                // issued together they overlap instead of each waiting on the last push. Same
+                // draws, same order, same values (only node i moves here, and it is never one
+                // of its own samples), so the same bits.
+                let mut left = negatives;
+                while left > 0 {
+                    let batch = left.min(NEGATIVE_BATCH);
+                    left -= batch;
+                    let mut near = [(usize::MAX, 0.0f32, 0.0f32); NEGATIVE_BATCH];
+                    for slot in &mut near[..batch] {
+                        let k = rng.random_range(0..n);
+                        if k != i + base {
+                            let (xk, yk) = at(own, k);
+                            *slot = (k, xk, yk);
+                        }
                     }
-                    let (xk, yk) = at(own, k);
-                    let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
-                    let d2 = dx * dx + dy * dy;
-                    if d2 <= 0.0 {
-                        continue; // coincident: no direction to push in (the start jitter avoids this)
+                    for &(k, xk, yk) in &near[..batch] {
+                        if k == usize::MAX {
+                            continue;
+                        }
+                        let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
+                        let d2 = dx * dx + dy * dy;
+                        if d2 <= 0.0 {
+                            continue; // coincident: no direction to push in (the start jitter avoids this)
+                        }
+                        let coeff = 2.0 * REPULSION_STRENGTH * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
+                        own[2 * i] += clip(coeff * dx) * alpha;
+                        own[2 * i + 1] += clip(coeff * dy) * alpha;
                     }
-                    let coeff = 2.0 * REPULSION_STRENGTH * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
-                    own[2 * i] += clip(coeff * dx) * alpha;
-                    own[2 * i + 1] += clip(coeff * dy) * alpha;
                 }
                 part.next_negative[local] += negatives as f32 * epochs_per_negative[slot];
             }
