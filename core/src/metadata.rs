@@ -186,6 +186,11 @@ pub struct MetadataReader<'a> {
 }
 
 impl<'a> MetadataReader<'a> {
+    /// See [`AnyRows::byte_len`].
+    pub fn byte_len(&self) -> Option<u64> {
+        self.table.byte_len()
+    }
+
     /// Checks the header of `table`: column names unique, `id_col` and `label_col` present.
     pub fn new(table: impl Into<AnyRows<'a>>, id_col: &str, label_col: Option<&str>) -> Result<Self> {
         let mut table = table.into();

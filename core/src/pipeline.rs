@@ -159,6 +159,12 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         }
         None => None,
     };
+    // The bar counts the interactions' bytes, whose total opening the metadata overwrote.
+    if let Source::Interactions(table) = &source {
+        if let Some(len) = table.byte_len() {
+            progress.set_total(len);
+        }
+    }
     // Ingest (or the graph's entities), then the metadata for them.
     let read = match source {
         Source::Interactions(table) => {
@@ -194,7 +200,10 @@ fn front(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Pro
         Read::Graph(graph) => &graph.ids,
     };
     let meta = match meta_reader {
-        Some(reader) => Some(stage(progress, "metadata", Unit::Bytes, 0, || reader.read(entity_ids))?),
+        Some(reader) => {
+            let total = reader.byte_len().unwrap_or(0);
+            Some(stage(progress, "metadata", Unit::Bytes, total, || reader.read(entity_ids))?)
+        }
         None => None,
     };
     let label_codes = match (&params.quality_label, &meta) {

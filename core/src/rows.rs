@@ -311,6 +311,15 @@ impl<'a> AnyRows<'a> {
             AnyRows::Parquet(t) => t.headers(),
         }
     }
+
+    /// The bytes its rows' progress counts up to: a CSV file's size, when known. (A Parquet
+    /// file is read whole when opened, so its rows report no bytes.)
+    pub fn byte_len(&self) -> Option<u64> {
+        match self {
+            AnyRows::Csv(t) => t.byte_len(),
+            AnyRows::Parquet(_) => None,
+        }
+    }
 }
 
 impl<'a> From<TableReader<'a>> for AnyRows<'a> {

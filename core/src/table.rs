@@ -137,6 +137,8 @@ pub struct TableReader<'a> {
     headers: Vec<String>,
     record: csv::ByteRecord,
     line: u64,
+    /// The file's size in bytes, when opened from a file that knows it.
+    byte_len: Option<u64>,
     /// Start line and column of a field that spanned several lines in the last record read.
     multiline: Option<(u64, usize)>,
     allow_multiline: bool,
@@ -186,7 +188,14 @@ impl<'a> TableReader<'a> {
         if let Some(len) = opened.len {
             progress.set_total(len);
         }
-        Self::from_reader(path, Counting { inner: opened.reader, progress }, dialect, allow_multiline)
+        let mut table = Self::from_reader(path, Counting { inner: opened.reader, progress }, dialect, allow_multiline)?;
+        table.byte_len = opened.len;
+        Ok(table)
+    }
+
+    /// The file's size in bytes (what its progress counts up to), when known.
+    pub fn byte_len(&self) -> Option<u64> {
+        self.byte_len
     }
 
     /// Reads a table from `reader` (gzip detected from its magic bytes) and its header row.
@@ -235,6 +244,7 @@ impl<'a> TableReader<'a> {
             headers: Vec::new(),
             record: csv::ByteRecord::new(),
             line: line_offset,
+            byte_len: None,
             multiline: None,
             allow_multiline,
         };

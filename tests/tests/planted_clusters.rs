@@ -145,3 +145,49 @@ fn without_clusters_the_map_has_none() {
     assert!(!dir.path().join("map").join(starmap_format::FILE_CLUSTERS).exists());
     assert_eq!(map.manifest.build.params["no-clusters"].to_string(), "true");
 }
+
+/// Records which stage each total and advance went to.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<(String, u64, u64)>>);
+
+impl starmap_core::progress::Progress for Recorded {
+    fn begin(&self, stage: &str, _unit: starmap_core::progress::Unit, total: u64) {
+        self.0.lock().unwrap().push((stage.to_string(), total, 0));
+    }
+    fn set_total(&self, total: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.1 = total;
+        }
+    }
+    fn advance(&self, done: u64) {
+        if let Some(last) = self.0.lock().unwrap().last_mut() {
+            last.2 += done;
+        }
+    }
+}
+
+/// The reading bar counts up to the interactions file's size (opening the metadata once set
+/// it to the metadata's), and the metadata bar to the metadata file's.
+#[test]
+fn progress_totals_are_each_files_own_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = generate(&PlantedConfig { clusters: 4, ..PlantedConfig::sized(300, 6000, 5) });
+    let (inter, meta) = (dir.path().join("planted.csv"), dir.path().join("clusters.csv"));
+    p.write_csv(&inter).unwrap();
+    p.write_metadata(&meta).unwrap();
+    let mut input = InputParams::new(&inter, "entity", "context");
+    input.metadata = Some(meta.clone());
+    let mut params = BuildParams::new(input);
+    params.layouts = vec!["umap:epochs=5".parse().unwrap()];
+    let recorded = Recorded::default();
+    pipeline::run(&params.validate().unwrap(), &FileSystem, &recorded).unwrap();
+    let stages = recorded.0.into_inner().unwrap();
+    let size = |path: &Path| std::fs::metadata(path).unwrap().len();
+    let reading = stages.iter().find(|s| s.0 == "reading").unwrap();
+    assert_eq!(reading.1, size(&inter), "{stages:?}");
+    let metadata = stages.iter().find(|s| s.0 == "metadata").unwrap();
+    assert_eq!(metadata.1, size(&meta), "{stages:?}");
+    // The metadata's first 64 KiB are read with its header, before its stage.
+    assert!(metadata.2 <= size(&meta), "{stages:?}");
+    assert!(reading.2 >= size(&inter) && reading.2 <= size(&inter) + (64 << 10), "{stages:?}");
+}
