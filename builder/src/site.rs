@@ -203,14 +203,15 @@ mod tests {
     }
 
     #[test]
-    fn viewer_bundle_stays_under_300_kb_gzipped() {
+    fn viewer_bundle_stays_under_305_kb_gzipped() {
         // The budget of the whole viewer (wasm, JS glue, CSS, page) as served compressed: it is
         // what a reader of a blog post waits for before the first point appears. Clusters,
         // groups and the lasso, keyboard stepping, typo search and the single-file loader took
-        // it from 205 to about 290 KB. opt-level "z" would save 25 KB but makes preparing the
-        // first frame 3x slower (see the workspace Cargo.toml); per-package "z" saves nothing
-        // under LTO.
-        const BUDGET: usize = 300 * 1000;
+        // it from 205 to about 290 KB; loading a million points without freezing the page
+        // (decoders and sorts that pause, layouts and cluster colours placed between frames)
+        // to about 302 KB. opt-level "z" would save 25 KB but makes preparing the first frame
+        // 3x slower (see the workspace Cargo.toml); per-package "z" saves nothing under LTO.
+        const BUDGET: usize = 305 * 1000;
         assert!(has_viewer(), "web/release holds no viewer bundle: run bash web/release.sh");
         let total = bundle_gzip_bytes();
         assert!(total <= BUDGET, "the viewer bundle is {total} bytes gzipped, over the {BUDGET}-byte budget");

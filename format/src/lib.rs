@@ -39,9 +39,9 @@ pub use quantize::{dequantize, quantize, QUANT_MAX};
 pub use read::{Clusters, Column, Labels, Map, Points, ReadError};
 pub use sections::{
     decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors, decode_neighbors_paused, decode_numeric,
-    decode_popularity, decode_positions, decode_tags, decode_text, encode_bytes, encode_categorical,
-    encode_cluster_ids, encode_neighbors, encode_numeric, encode_popularity, encode_positions, encode_tags,
-    encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
+    decode_popularity, decode_positions, decode_tags, decode_text, decode_text_paused, encode_bytes,
+    encode_categorical, encode_cluster_ids, encode_neighbors, encode_numeric, encode_popularity, encode_positions,
+    encode_tags, encode_text, Categorical, Neighbors, Tags, TextColumn, MISSING_CODE, NO_NEIGHBOR,
 };
 
 /// The format version this crate reads and writes. A reader refuses any other version with

@@ -33,7 +33,7 @@ impl IdIndex {
             pause::at(pause, i).await;
             keyed.push((id_hash(ids.get(i)), i as u32));
         }
-        keyed.sort_unstable();
+        let keyed = pause::sort_keyed(keyed, pause).await;
         Self { sorted: keyed.into_iter().map(|(_, i)| i).collect() }
     }
 

@@ -8,9 +8,9 @@
 use crate::pause::{self, NoPause, Pause};
 use crate::{
     decode_bytes, decode_categorical, decode_cluster_ids, decode_neighbors_paused, decode_numeric, decode_popularity,
-    decode_positions, decode_tags, decode_text, dequantize, Bounds, Categorical, ColumnKind, FileReader, FormatError,
-    Manifest, Neighbors, SectionKind, Tags, TextColumn, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS, FILE_MANIFEST,
-    FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
+    decode_positions, decode_tags, decode_text_paused, dequantize, Bounds, Categorical, ColumnKind, FileReader,
+    FormatError, Manifest, Neighbors, SectionKind, Tags, TextColumn, FILE_CLUSTERS, FILE_LABELS, FILE_LAYOUTS,
+    FILE_MANIFEST, FILE_METADATA, FILE_NEIGHBORS, FILE_POINTS, MISSING_CODE, NEIGHBORHOOD_K,
 };
 
 /// Why a map could not be read, phrased for the person who has to fix it.
@@ -291,13 +291,24 @@ impl Labels {
     /// Decodes `labels.bin`. Also returns the columns stored there (the label column), with
     /// their manifest indices, so they can be shown among the metadata.
     pub fn decode(m: &Manifest, bytes: &[u8]) -> Result<(Self, Vec<(usize, Column)>), ReadError> {
+        pause::run(Self::decode_paused(m, bytes, &mut NoPause))
+    }
+
+    /// [`Labels::decode`], pausing every few thousand names (a million names take the browser
+    /// a few hundred milliseconds).
+    pub async fn decode_paused(
+        m: &Manifest,
+        bytes: &[u8],
+        pause: &mut impl Pause,
+    ) -> Result<(Self, Vec<(usize, Column)>), ReadError> {
         let n = m.entity_count as usize;
         let r = open_file(m, FILE_LABELS, bytes)?;
         let err = ReadError::format(FILE_LABELS);
-        let ids = decode_text(r.find(SectionKind::Ids, None).map_err(&err)?.bytes, n).map_err(&err)?;
+        let ids =
+            decode_text_paused(r.find(SectionKind::Ids, None).map_err(&err)?.bytes, n, pause).await.map_err(&err)?;
         let popularity =
             decode_popularity(r.find(SectionKind::Popularity, None).map_err(&err)?.bytes, n).map_err(&err)?;
-        let columns = decode_columns(m, FILE_LABELS, &r)?;
+        let columns = decode_columns(m, FILE_LABELS, &r, pause).await?;
         let label_idx = m.label_column.as_ref().and_then(|l| m.column_index(l));
         let label = columns.iter().find(|(i, _)| Some(*i) == label_idx).and_then(|(_, c)| match c {
             Column::Text(t) => Some(t.clone()),
@@ -319,11 +330,17 @@ impl Labels {
 }
 
 /// Decodes the sections of every manifest column stored in `file`.
-fn decode_columns(m: &Manifest, file: &str, r: &FileReader<'_>) -> Result<Vec<(usize, Column)>, ReadError> {
+async fn decode_columns(
+    m: &Manifest,
+    file: &str,
+    r: &FileReader<'_>,
+    pause: &mut impl Pause,
+) -> Result<Vec<(usize, Column)>, ReadError> {
     let n = m.entity_count as usize;
     let err = ReadError::format(file);
     let mut out = Vec::new();
     for (i, c) in m.columns.iter().enumerate().filter(|(_, c)| c.file == file) {
+        pause.tick().await;
         let col = Some(i as u32);
         let column = match c.kind {
             ColumnKind::Numeric => Column::Numeric(
@@ -336,7 +353,8 @@ fn decode_columns(m: &Manifest, file: &str, r: &FileReader<'_>) -> Result<Vec<(u
                 Column::Tags(decode_tags(r.find(SectionKind::Tags, col).map_err(&err)?.bytes, n).map_err(&err)?)
             }
             ColumnKind::Text => {
-                Column::Text(decode_text(r.find(SectionKind::Text, col).map_err(&err)?.bytes, n).map_err(&err)?)
+                let bytes = r.find(SectionKind::Text, col).map_err(&err)?.bytes;
+                Column::Text(decode_text_paused(bytes, n, pause).await.map_err(&err)?)
             }
         };
         out.push((i, column));
@@ -346,8 +364,17 @@ fn decode_columns(m: &Manifest, file: &str, r: &FileReader<'_>) -> Result<Vec<(u
 
 /// Decodes `metadata.bin`: every column the manifest places there.
 pub fn decode_metadata(m: &Manifest, bytes: &[u8]) -> Result<Vec<(usize, Column)>, ReadError> {
+    pause::run(decode_metadata_paused(m, bytes, &mut NoPause))
+}
+
+/// [`decode_metadata`], pausing between columns and every few thousand values of a text column.
+pub async fn decode_metadata_paused(
+    m: &Manifest,
+    bytes: &[u8],
+    pause: &mut impl Pause,
+) -> Result<Vec<(usize, Column)>, ReadError> {
     let r = open_file(m, FILE_METADATA, bytes)?;
-    decode_columns(m, FILE_METADATA, &r)
+    decode_columns(m, FILE_METADATA, &r, pause).await
 }
 
 /// Decodes `neighbors.bin`, checking it stores as many neighbours as the manifest says.

@@ -274,8 +274,7 @@ impl SearchIndex {
             let pop = popularity.get(i).copied().unwrap_or(0);
             keyed.push((words << 32 | (u32::MAX - pop) as u64, i as u32));
         }
-        keyed.sort_unstable();
-        pause.tick().await;
+        let keyed = pause::sort_keyed(keyed, pause).await;
         let bands: Vec<u32> = (0..=256u64).map(|w| keyed.partition_point(|&(k, _)| k >> 32 < w) as u32).collect();
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut text = Vec::with_capacity(normalised.len() + n);

@@ -232,13 +232,47 @@ fn decode_strings(bytes: &[u8], at: usize, count: usize, what: &str) -> Result<(
     let (offsets, offsets_end) = read_offsets(bytes, at, count, what)?;
     let text_len = offsets[count] as usize;
     need(what, bytes, span(what, offsets_end, text_len, 1)?)?;
-    let text = std::str::from_utf8(&bytes[offsets_end..offsets_end + text_len])
-        .map_err(|e| FormatError::Corrupt(format!("{what}: invalid UTF-8 ({e})")))?;
-    if let Some(bad) = offsets.iter().find(|&&o| !text.is_char_boundary(o as usize)) {
-        return Err(FormatError::Corrupt(format!("{what}: offset {bad} splits a character")));
+    let mut text = String::with_capacity(text_len);
+    push_run(&mut text, &bytes[offsets_end..offsets_end + text_len], &offsets, what)?;
+    let end = (offsets_end + text_len).next_multiple_of(4);
+    Ok((TextColumn { offsets, text }, end))
+}
+
+/// [`decode_strings`], pausing every [`pause::EVERY`] strings. The text is checked a run of
+/// strings at a time: each run valid UTF-8 on its own, and every offset inside it on a character
+/// boundary, is the same as the whole text valid with every offset on a boundary. (The viewer
+/// builds only this one for its names; the one above, for short dictionaries, is not generic.)
+async fn decode_strings_paused(
+    bytes: &[u8],
+    at: usize,
+    count: usize,
+    what: &str,
+    pause: &mut impl Pause,
+) -> Result<(TextColumn, usize), FormatError> {
+    let (offsets, offsets_end) = read_offsets(bytes, at, count, what)?;
+    let text_len = offsets[count] as usize;
+    need(what, bytes, span(what, offsets_end, text_len, 1)?)?;
+    let raw = &bytes[offsets_end..offsets_end + text_len];
+    let mut text = String::with_capacity(text_len);
+    for first in (0..count.max(1)).step_by(pause::EVERY) {
+        pause.tick().await;
+        push_run(&mut text, raw, &offsets[first..=(first + pause::EVERY).min(count)], what)?;
     }
     let end = (offsets_end + text_len).next_multiple_of(4);
-    Ok((TextColumn { offsets, text: text.to_string() }, end))
+    Ok((TextColumn { offsets, text }, end))
+}
+
+/// Checks the strings between `offsets` (first to last) of `raw` and appends them to `text`.
+/// Not generic, so the paused decoder's instances share it.
+fn push_run(text: &mut String, raw: &[u8], offsets: &[u32], what: &str) -> Result<(), FormatError> {
+    let (lo, hi) = (offsets[0] as usize, offsets[offsets.len() - 1] as usize);
+    let run = std::str::from_utf8(&raw[lo..hi])
+        .map_err(|e| FormatError::Corrupt(format!("{what}: invalid UTF-8 or an offset splitting a character ({e})")))?;
+    if let Some(bad) = offsets.iter().find(|&&o| !run.is_char_boundary(o as usize - lo)) {
+        return Err(FormatError::Corrupt(format!("{what}: offset {bad} splits a character")));
+    }
+    text.push_str(run);
+    Ok(())
 }
 
 /// Encodes a text column (also used for ids).
@@ -251,6 +285,11 @@ pub fn encode_text(col: &TextColumn) -> Vec<u8> {
 /// Decodes a text column of `n` values.
 pub fn decode_text(bytes: &[u8], n: usize) -> Result<TextColumn, FormatError> {
     Ok(decode_strings(bytes, 0, n, "text column")?.0)
+}
+
+/// [`decode_text`], pausing every [`pause::EVERY`] values.
+pub async fn decode_text_paused(bytes: &[u8], n: usize, pause: &mut impl Pause) -> Result<TextColumn, FormatError> {
+    Ok(decode_strings_paused(bytes, 0, n, "text column", pause).await?.0)
 }
 
 /// A single-valued categorical column.
@@ -365,6 +404,30 @@ mod tests {
         let mut bytes = encode_text(&col);
         bytes[4..8].copy_from_slice(&9u32.to_le_bytes()); // beyond the next offset
         assert!(decode_text(&bytes, 2).is_err());
+    }
+
+    /// Strings are checked a run of `EVERY` at a time: a character split inside a run, at the
+    /// start of one, or bad UTF-8 in a later run is still refused, and a column longer than a
+    /// run decodes whole.
+    #[test]
+    fn long_text_is_checked_across_runs() {
+        let values: Vec<String> = (0..3 * pause::EVERY + 5).map(|i| format!("é{i}")).collect();
+        let col = TextColumn::from_values(&values);
+        let bytes = encode_text(&col);
+        assert_eq!(decode_text(&bytes, values.len()).unwrap(), col);
+        let offset_at = |i: usize| 4 * i;
+        for i in [1, pause::EVERY, pause::EVERY + 1, 2 * pause::EVERY] {
+            let mut bad = bytes.clone();
+            let o = col.offsets[i] + 1; // inside the "é" the value starts with
+            bad[offset_at(i)..offset_at(i) + 4].copy_from_slice(&o.to_le_bytes());
+            let err = decode_text(&bad, values.len()).unwrap_err();
+            assert!(matches!(err, FormatError::Corrupt(_)), "offset {i}: {err:?}");
+        }
+        let text_at = 4 * (values.len() + 1);
+        let mut bad = bytes.clone();
+        let last_run = text_at + col.offsets[3 * pause::EVERY] as usize;
+        bad[last_run] = 0xff;
+        assert!(decode_text(&bad, values.len()).is_err());
     }
 
     #[test]

@@ -84,3 +84,22 @@ pub fn sample() -> EncodedMap {
     })
     .expect("the sample map is consistent")
 }
+
+/// A [`Pause`](crate::pause::Pause) that is pending once at every tick and counts its ticks:
+/// a build paused by it must come out as one run straight through.
+#[derive(Debug, Default)]
+pub struct Pausing(pub usize);
+
+impl crate::pause::Pause for Pausing {
+    fn tick(&mut self) -> impl std::future::Future<Output = ()> {
+        self.0 += 1;
+        let mut pending = true;
+        std::future::poll_fn(move |_| {
+            if std::mem::take(&mut pending) {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+    }
+}

@@ -9,7 +9,11 @@
 //! The GPU keeps the quantised positions; the painter gets each layout's map (folded with the
 //! camera) as a uniform, so aligning costs nothing per frame.
 
+use starmap_format::pause::Pause;
 use starmap_format::{Bounds, QUANT_MAX};
+
+/// Points handled between two pauses: a few milliseconds of work in the browser.
+const CHUNK: usize = 1 << 16;
 
 /// An affine map of the plane: `p ↦ m · p + t` (`m` by rows).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,24 +63,42 @@ pub fn align(fixed: &[[f32; 2]], moving: &[[f32; 2]]) -> Affine {
     if n == 0 {
         return Affine::IDENTITY;
     }
-    let mean = |pts: &[[f32; 2]]| {
-        let s = pts[..n].iter().fold([0.0f64; 2], |s, p| [s[0] + p[0] as f64, s[1] + p[1] as f64]);
-        [s[0] / n as f64, s[1] / n as f64]
-    };
-    let (mx, my) = (mean(fixed), mean(moving));
+    let (fixed, moving) = (&fixed[..n], &moving[..n]);
+    let mut s = [0.0f64; 4];
+    add_sums(&mut s, fixed, moving);
+    let (mx, my) = ([s[0] / n as f64, s[1] / n as f64], [s[2] / n as f64, s[3] / n as f64]);
+    let mut c = [0.0f64; 6];
+    add_centred_products(&mut c, fixed, moving, mx, my);
+    similarity_from(c, mx, my)
+}
+
+/// [`align`], pausing every `CHUNK` (65,536) points (the sums are taken in the same order).
+pub async fn align_paused(fixed: &[[f32; 2]], moving: &[[f32; 2]], pause: &mut impl Pause) -> Affine {
+    let n = fixed.len().min(moving.len());
+    if n == 0 {
+        return Affine::IDENTITY;
+    }
+    let (fixed, moving) = (&fixed[..n], &moving[..n]);
+    let mut s = [0.0f64; 4];
+    for (xs, ys) in fixed.chunks(CHUNK).zip(moving.chunks(CHUNK)) {
+        pause.tick().await;
+        add_sums(&mut s, xs, ys);
+    }
+    let (mx, my) = ([s[0] / n as f64, s[1] / n as f64], [s[2] / n as f64, s[3] / n as f64]);
     // Sums over the centred points x (fixed) and y (moving): for a rotation R(θ) of y,
     // Σ x·R y = cos θ · dot + sin θ · cross; mirroring y's second axis first gives dot_m, cross_m.
-    let (mut dot, mut cross, mut dot_m, mut cross_m, mut xx, mut yy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (x, y) in fixed[..n].iter().zip(&moving[..n]) {
-        let (x0, x1) = (x[0] as f64 - mx[0], x[1] as f64 - mx[1]);
-        let (y0, y1) = (y[0] as f64 - my[0], y[1] as f64 - my[1]);
-        dot += x0 * y0 + x1 * y1;
-        cross += x1 * y0 - x0 * y1;
-        dot_m += x0 * y0 - x1 * y1;
-        cross_m += x1 * y0 + x0 * y1;
-        xx += x0 * x0 + x1 * x1;
-        yy += y0 * y0 + y1 * y1;
+    let mut c = [0.0f64; 6];
+    for (xs, ys) in fixed.chunks(CHUNK).zip(moving.chunks(CHUNK)) {
+        pause.tick().await;
+        add_centred_products(&mut c, xs, ys, mx, my);
     }
+    similarity_from(c, mx, my)
+}
+
+/// The similarity [`align`] finds from the products of the centred points (`c`, see
+/// [`add_centred_products`]) and the two centroids.
+fn similarity_from(c: [f64; 6], mx: [f64; 2], my: [f64; 2]) -> Affine {
+    let [dot, cross, dot_m, cross_m, xx, yy] = c;
     // The best rotation turns by θ with (cos θ, sin θ) = (a, b) / |(a, b)|: no trigonometry
     // needed (which would cost the bundle ~8 KB).
     let (norm, norm_m) = ((dot * dot + cross * cross).sqrt(), (dot_m * dot_m + cross_m * cross_m).sqrt());
@@ -98,15 +120,53 @@ pub fn align(fixed: &[[f32; 2]], moving: &[[f32; 2]]) -> Affine {
     }
 }
 
+/// Adds the coordinates of `xs` and `ys` to `s` (x₀, x₁, y₀, y₁), point by point. The bodies
+/// of [`align_paused`]'s passes are functions of their own, so its instances share them.
+fn add_sums(s: &mut [f64; 4], xs: &[[f32; 2]], ys: &[[f32; 2]]) {
+    for (x, y) in xs.iter().zip(ys) {
+        *s = [s[0] + x[0] as f64, s[1] + x[1] as f64, s[2] + y[0] as f64, s[3] + y[1] as f64];
+    }
+}
+
+/// Adds [`align`]'s products of the centred points to `c` (dot, cross, their mirrored pair,
+/// x·x, y·y), point by point.
+fn add_centred_products(c: &mut [f64; 6], xs: &[[f32; 2]], ys: &[[f32; 2]], mx: [f64; 2], my: [f64; 2]) {
+    for (x, y) in xs.iter().zip(ys) {
+        let (x0, x1) = (x[0] as f64 - mx[0], x[1] as f64 - mx[1]);
+        let (y0, y1) = (y[0] as f64 - my[0], y[1] as f64 - my[1]);
+        c[0] += x0 * y0 + x1 * y1;
+        c[1] += x1 * y0 - x0 * y1;
+        c[2] += x0 * y0 - x1 * y1;
+        c[3] += x1 * y0 + x0 * y1;
+        c[4] += x0 * x0 + x1 * x1;
+        c[5] += y0 * y0 + y1 * y1;
+    }
+}
+
+/// Appends the world positions of quantised `xy` under `to_world` to `out`.
+fn push_world(out: &mut Vec<[f32; 2]>, xy: &[u16], to_world: &Affine) {
+    let q = QUANT_MAX as f64;
+    out.extend(xy.chunks_exact(2).map(|p| {
+        let w = to_world.apply([p[0] as f64 / q, p[1] as f64 / q]);
+        [w[0] as f32, w[1] as f32]
+    }));
+}
+
 /// World positions of quantised positions `xy` (`x, y` per entity) under `to_world`.
 pub fn world_positions(xy: &[u16], to_world: &Affine) -> Vec<[f32; 2]> {
-    let q = QUANT_MAX as f64;
-    xy.chunks_exact(2)
-        .map(|p| {
-            let w = to_world.apply([p[0] as f64 / q, p[1] as f64 / q]);
-            [w[0] as f32, w[1] as f32]
-        })
-        .collect()
+    let mut out = Vec::with_capacity(xy.len() / 2);
+    push_world(&mut out, xy, to_world);
+    out
+}
+
+/// [`world_positions`], pausing every `CHUNK` (65,536) points.
+async fn world_positions_paused(xy: &[u16], to_world: &Affine, pause: &mut impl Pause) -> Vec<[f32; 2]> {
+    let mut out = Vec::with_capacity(xy.len() / 2);
+    for part in xy.chunks(2 * CHUNK) {
+        pause.tick().await;
+        push_world(&mut out, part, to_world);
+    }
+    out
 }
 
 /// The bounding box of `points` (a zero box at the origin for none).
@@ -143,9 +203,20 @@ pub fn place_first(xy: &[u16], bounds: &Bounds) -> Placed {
 /// positions `first`.
 pub fn place_aligned(xy: &[u16], bounds: &Bounds, first: &[[f32; 2]]) -> Placed {
     let own = Affine::unit_to_bounds(bounds);
-    let raw = world_positions(xy, &own);
-    let to_world = align(first, &raw).after(&own);
+    let to_world = align(first, &world_positions(xy, &own)).after(&own);
     let world = world_positions(xy, &to_world);
+    Placed { bounds: bounds_of(&world), world, to_world }
+}
+
+/// [`place_aligned`], pausing every `CHUNK` (65,536) points of each pass: the viewer places a
+/// million-point layout between frames.
+pub async fn place_aligned_paused(xy: &[u16], bounds: &Bounds, first: &[[f32; 2]], pause: &mut impl Pause) -> Placed {
+    let own = Affine::unit_to_bounds(bounds);
+    let raw = world_positions_paused(xy, &own, pause).await;
+    let to_world = align_paused(first, &raw, pause).await.after(&own);
+    drop(raw);
+    let world = world_positions_paused(xy, &to_world, pause).await;
+    pause.tick().await;
     Placed { bounds: bounds_of(&world), world, to_world }
 }
 
@@ -171,6 +242,23 @@ mod tests {
         let (c, s) = (angle.cos() * scale, angle.sin() * scale);
         let f = if mirror { -1.0 } else { 1.0 };
         Affine { m: [[c, -s * f], [s, c * f]], t }
+    }
+
+    /// Placing a layout a chunk at a time, paused between chunks, gives the same bits.
+    #[test]
+    fn a_layout_placed_in_slices_is_placed_the_same() {
+        use starmap_format::{pause, testing::Pausing};
+        let n = 2 * CHUNK + 123;
+        let first: Vec<[f32; 2]> =
+            (0..n).map(|i| [(i as f32 * 0.37).sin() * i as f32 * 1e-3, (i % 101) as f32]).collect();
+        let xy: Vec<u16> = (0..2 * n).map(|i| ((i * 7919) % 65536) as u16).collect();
+        let bounds = Bounds { min_x: -3.0, min_y: 2.0, max_x: 9.0, max_y: 4.5 };
+        let mut pausing = Pausing::default();
+        let sliced = pause::run(place_aligned_paused(&xy, &bounds, &first, &mut pausing));
+        assert!(pausing.0 >= 9, "three passes of three chunks each paused ({} ticks)", pausing.0);
+        assert_eq!(sliced, place_aligned(&xy, &bounds, &first));
+        assert_eq!(sliced.world.len(), n);
+        assert!(sliced.world.iter().all(|p| p[0].is_finite() && p[1].is_finite()));
     }
 
     #[test]

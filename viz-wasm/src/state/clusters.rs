@@ -2,6 +2,9 @@
 //! cluster's name goes (its densest part, per layout and level), which level's names show at
 //! the current zoom, and their placement without overlaps.
 
+use starmap_format::pause::Pause;
+use starmap_format::Manifest;
+
 use super::layout::Rect;
 use super::viewer::Viewer;
 use crate::colors::{Coloring, Legend, LegendEntry, MISSING_KEY};
@@ -103,13 +106,21 @@ fn tallies(cells: &[u16], ids: &[u16]) -> Vec<(u16, u16, u32)> {
 /// Which clusters touch in a 2D layout: each grid cell goes to the cluster with most points in
 /// it, and clusters owning side-by-side cells touch. `count` clusters, `ids` per entity.
 pub fn adjacency(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Vec<bool>> {
+    if world.is_empty() {
+        return vec![vec![false; count]; count];
+    }
+    adjacency_of(&tallies(&point_cells(world), ids), count)
+}
+
+/// [`adjacency`] from the layout's [`tallies`].
+fn adjacency_of(tallies: &[(u16, u16, u32)], count: usize) -> Vec<Vec<bool>> {
     let mut adj = vec![vec![false; count]; count];
-    if world.is_empty() || count == 0 {
+    if count == 0 {
         return adj;
     }
     // Each cell's owner: most points, ties to the lower cluster.
     let mut best: Vec<Option<(u16, u32)>> = vec![None; GRID * GRID];
-    for (c, cell, n) in tallies(&point_cells(world), ids) {
+    for &(c, cell, n) in tallies {
         let slot = &mut best[cell as usize];
         if slot.is_none_or(|(b, m)| n > m || (n == m && c < b)) {
             *slot = Some((c, n));
@@ -206,10 +217,21 @@ pub fn anchors(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Option<[f64
         return vec![None; count];
     }
     let cells = point_cells(world);
+    anchors_of(world, &cells, ids, &tallies(&cells, ids), count)
+}
+
+/// [`anchors`] from the layout's grid cells and [`tallies`].
+fn anchors_of(
+    world: &[[f32; 2]],
+    cells: &[u16],
+    ids: &[u16],
+    tallies: &[(u16, u16, u32)],
+    count: usize,
+) -> Vec<Option<[f64; 2]>> {
     // Each cluster's densest cell: most points, ties to the lower cell (met first: cells come
     // in order).
     let mut densest: Vec<Option<(u16, u32)>> = vec![None; count];
-    for (c, cell, n) in tallies(&cells, ids) {
+    for &(c, cell, n) in tallies {
         if let Some(slot) = densest.get_mut(c as usize) {
             if slot.is_none_or(|(_, m)| n > m) {
                 *slot = Some((cell, n));
@@ -219,7 +241,7 @@ pub fn anchors(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Option<[f64
     let dense: Vec<Option<(usize, usize)>> =
         densest.into_iter().map(|d| d.map(|(cell, _)| (cell as usize % GRID, cell as usize / GRID))).collect();
     let mut sum = vec![[0f64; 3]; count];
-    for ((p, &c), &cell) in world.iter().zip(ids).zip(&cells) {
+    for ((p, &c), &cell) in world.iter().zip(ids).zip(cells) {
         let Some(Some((cx, cy))) = dense.get(c as usize) else { continue };
         let (x, y) = (cell as usize % GRID, cell as usize / GRID);
         if x.abs_diff(*cx) <= 1 && y.abs_diff(*cy) <= 1 {
@@ -230,6 +252,41 @@ pub fn anchors(world: &[[f32; 2]], ids: &[u16], count: usize) -> Vec<Option<[f64
         }
     }
     sum.iter().map(|s| (s[2] > 0.0).then(|| [s[0] / s[2], s[1] / s[2]])).collect()
+}
+
+/// What the clusters take from the first layout: the coarsest level's colours and, per level,
+/// where the names go. Found apart from the state, pausing between passes over the points
+/// (the page does it between frames: each pass is tens of milliseconds at a million points).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterPlaces {
+    /// Palette index per coarsest-level cluster (`assign_colors`).
+    pub colors: Vec<usize>,
+    /// Per level, where each cluster's name goes in the first layout (`anchors`).
+    pub anchors: Vec<Vec<Option<[f64; 2]>>>,
+}
+
+impl ClusterPlaces {
+    /// Finds them for `levels` (each entity's cluster per level) on the first layout's world
+    /// positions `first`: the same values as `adjacency`, `assign_colors` and `anchors`.
+    pub async fn find(m: &Manifest, levels: &[Vec<u16>], first: &[[f32; 2]], pause: &mut impl Pause) -> Self {
+        let info = m.clusters.as_ref().map_or(&[][..], |c| &c.levels[..]);
+        pause.tick().await;
+        let cells = point_cells(first);
+        let mut places = Self { colors: Vec::new(), anchors: Vec::with_capacity(levels.len()) };
+        for (k, ids) in levels.iter().enumerate() {
+            let Some(level) = info.get(k) else { break };
+            let count = level.clusters.len();
+            pause.tick().await;
+            let tallies = if first.is_empty() { Vec::new() } else { tallies(&cells, ids) };
+            pause.tick().await;
+            if k == 0 {
+                let sizes: Vec<u64> = level.clusters.iter().map(|c| u64::from(c.size)).collect();
+                places.colors = assign_colors(&adjacency_of(&tallies, count), &sizes);
+            }
+            places.anchors.push(anchors_of(first, &cells, ids, &tallies, count));
+        }
+        places
+    }
 }
 
 /// The smallest cluster named at zoom ratio `zoom` on a map of `n` entities: a quarter of a
@@ -366,6 +423,46 @@ mod tests {
         assert_ne!(colors[0], colors[1]);
         assert_ne!(colors[1], colors[2]);
         assert!(color_distance(CLUSTER_PALETTE[colors[0]], CLUSTER_PALETTE[colors[1]]) >= GOOD_GAP);
+    }
+
+    /// What the page finds between frames is what the state would find at once, however
+    /// often the finding pauses.
+    #[test]
+    fn cluster_places_found_in_slices_equal_those_found_at_once() {
+        use starmap_format::pause::{self, NoPause};
+        use starmap_format::testing::{sample, Pausing};
+        let mut m = sample().manifest;
+        let n = 3000;
+        let world: Vec<[f32; 2]> =
+            (0..n).map(|i| [(i % 61) as f32 * 1.7, (i / 61) as f32 + (i % 7) as f32 * 0.1]).collect();
+        let fine: Vec<u16> = (0..n).map(|i| ((i % 61) / 20 + 3 * ((i / 61) / 25)) as u16).collect();
+        let coarse: Vec<u16> = fine.iter().map(|&c| c / 3).collect();
+        let levels = m.clusters.as_mut().unwrap();
+        let fine_count = *fine.iter().max().unwrap() as usize + 1;
+        let coarse_count = *coarse.iter().max().unwrap() as usize + 1;
+        let template = levels.levels[1].clusters[0].clone();
+        levels.levels[0].clusters = (0..coarse_count).map(|c| ClusterInfoSized::of(&template, c, &coarse)).collect();
+        levels.levels[1].clusters = (0..fine_count).map(|c| ClusterInfoSized::of(&template, c, &fine)).collect();
+        let ids = vec![coarse.clone(), fine.clone()];
+        let mut pausing = Pausing::default();
+        let sliced = pause::run(ClusterPlaces::find(&m, &ids, &world, &mut pausing));
+        assert!(pausing.0 >= 5, "it paused between passes ({} ticks)", pausing.0);
+        assert_eq!(sliced, pause::run(ClusterPlaces::find(&m, &ids, &world, &mut NoPause)));
+        let sizes: Vec<u64> =
+            m.clusters.as_ref().unwrap().levels[0].clusters.iter().map(|c| u64::from(c.size)).collect();
+        assert_eq!(sliced.colors, assign_colors(&adjacency(&world, &coarse, coarse_count), &sizes));
+        assert_eq!(sliced.anchors, vec![anchors(&world, &coarse, coarse_count), anchors(&world, &fine, fine_count)]);
+        assert!(sliced.anchors[1].iter().all(Option::is_some));
+    }
+
+    /// A cluster of the test map sized by its members.
+    struct ClusterInfoSized;
+
+    impl ClusterInfoSized {
+        fn of(template: &starmap_format::ClusterInfo, c: usize, ids: &[u16]) -> starmap_format::ClusterInfo {
+            let size = ids.iter().filter(|&&k| k as usize == c).count() as u32;
+            starmap_format::ClusterInfo { name: format!("c{c}"), size, parent: None, ..template.clone() }
+        }
     }
 
     #[test]

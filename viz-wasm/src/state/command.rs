@@ -5,8 +5,10 @@
 use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::Neighbors;
 
+use super::clusters::ClusterPlaces;
 use super::layout::{Layout, Rect};
 use super::map::NameIndexes;
+use crate::layouts::Placed;
 
 /// Which end of a range filter a slider sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +53,10 @@ pub enum Command {
     /// Build the hover index of every layout in so far (after the frame that first shows them,
     /// which must not wait for it).
     IndexPoints,
-    /// The other layouts and the neighbourhood changes arrived (`layouts.bin`).
-    Layouts(Layouts),
+    /// The other layouts and the neighbourhood changes arrived (`layouts.bin`), with those
+    /// already placed onto the first ([`super::map::MapData::place_layouts`], which the page runs between
+    /// frames); the rest are placed on arrival.
+    Layouts(Layouts, Vec<Option<Placed>>),
     /// Ids and names arrived, with the columns stored beside them.
     Labels {
         /// Ids and names.
@@ -68,8 +72,10 @@ pub enum Command {
     Metadata(Vec<(usize, Column)>),
     /// The neighbour lists arrived.
     Neighbors(Neighbors),
-    /// Each entity's cluster per level arrived (`clusters.bin`), coarsest level first.
-    Clusters(Vec<Vec<u16>>),
+    /// Each entity's cluster per level arrived (`clusters.bin`), coarsest level first, with
+    /// their colours and name places in the first layout when the page found them already
+    /// ([`ClusterPlaces::find`], between frames); otherwise they are found on arrival.
+    Clusters(Vec<Vec<u16>>, Option<ClusterPlaces>),
     /// Every file is in: from now on the URL follows the state. `hash` is the page's hash now.
     Ready {
         /// The location's hash.

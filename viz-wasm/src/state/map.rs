@@ -3,16 +3,17 @@
 //! k-d tree, the search index and the id index.
 
 use starmap_format::lookup::IdIndex;
+use starmap_format::pause::Pause;
 use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::search::SearchIndex;
 use starmap_format::{pair_index, Manifest, Neighbors, FILE_METADATA, NEIGHBORHOOD_K};
 
-use super::clusters;
+use super::clusters::{self, ClusterPlaces};
 use super::search::ClusterSearch;
 use crate::colors::Coloring;
 use crate::data;
 use crate::fmtval::{format_value, MISSING};
-use crate::layouts::{place_aligned, place_first, Placed};
+use crate::layouts::{place_aligned, place_aligned_paused, place_first, Placed};
 use crate::spatial::{nearest_n, PointIndex};
 
 /// The indexes of the names and ids: built apart from the state (the page builds them in
@@ -32,7 +33,7 @@ impl NameIndexes {
     }
 
     /// Builds both, pausing at `pause` every few thousand names.
-    pub async fn build(labels: &Labels, pause: &mut impl starmap_format::pause::Pause) -> Self {
+    pub async fn build(labels: &Labels, pause: &mut impl Pause) -> Self {
         let n = labels.ids.len();
         let search = SearchIndex::build(n, |i| labels.name(i), &labels.popularity, pause).await;
         let ids = IdIndex::build(&labels.ids, pause).await;
@@ -110,9 +111,16 @@ impl MapData {
         self.place_clusters(m);
     }
 
-    /// Takes each entity's cluster per level.
-    pub fn install_clusters(&mut self, m: &Manifest, levels: Vec<Vec<u16>>) {
+    /// Takes each entity's cluster per level, and what [`ClusterPlaces::find`] found for them
+    /// in the first layout, if it ran.
+    pub fn install_clusters(&mut self, m: &Manifest, levels: Vec<Vec<u16>>, places: Option<ClusterPlaces>) {
         self.clusters = Some(levels);
+        if let Some(places) = places.filter(|_| self.placed(0).is_some()) {
+            self.cluster_colors = places.colors;
+            for (k, anchors) in places.anchors.into_iter().enumerate() {
+                self.cluster_anchors.insert((0, k), std::cell::OnceCell::from(anchors));
+            }
+        }
         self.place_clusters(m);
     }
 
@@ -158,11 +166,37 @@ impl MapData {
         clusters::cluster_coloring(ids, &names, &sizes, &self.cluster_colors)
     }
 
-    /// Takes the other layouts and the neighbourhood changes.
-    pub fn install_layouts(&mut self, m: &Manifest, layouts: Layouts) {
+    /// Takes the other layouts and the neighbourhood changes, and `placed`: those layouts
+    /// already placed onto the first (by [`MapData::place_layouts`], index 0 the second layout).
+    pub fn install_layouts(&mut self, m: &Manifest, layouts: Layouts, placed: Vec<Option<Placed>>) {
         self.other_xy = layouts.xy;
         self.change = layouts.change;
+        if self.placed.first().is_some_and(Option::is_some) {
+            for (k, p) in placed.into_iter().enumerate() {
+                if let Some(slot @ None) = self.placed.get_mut(k + 1) {
+                    *slot = p;
+                }
+            }
+        }
         self.place_others(m);
+    }
+
+    /// Places every other layout of `layouts` onto the first layout's world positions `first`,
+    /// pausing as it goes (a million points take the browser tens of milliseconds a pass).
+    pub async fn place_layouts(
+        m: &Manifest,
+        layouts: &Layouts,
+        first: &[[f32; 2]],
+        pause: &mut impl Pause,
+    ) -> Vec<Option<Placed>> {
+        let mut out = Vec::with_capacity(layouts.xy.len());
+        for (k, xy) in layouts.xy.iter().enumerate() {
+            out.push(match m.layouts.get(k + 1) {
+                Some(info) => Some(place_aligned_paused(xy, &info.bounds, first, pause).await),
+                None => None,
+            });
+        }
+        out
     }
 
     /// Places every other layout whose positions are in onto the first, once that is in.

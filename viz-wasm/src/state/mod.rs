@@ -33,7 +33,7 @@ mod viewer;
 #[cfg(test)]
 mod tests;
 
-pub use clusters::{ClusterLabel, CLUSTER_PALETTE};
+pub use clusters::{ClusterLabel, ClusterPlaces, CLUSTER_PALETTE};
 pub use command::{Changes, Command, Dirty, Focus, RangeEnd, Tooltip, UrlWrite, WheelUnit};
 pub use group::{GroupKind, GroupView};
 pub use input::{page_key, ZOOM_STEP};

@@ -46,12 +46,12 @@ fn send_rest(v: &mut Viewer, e: &EncodedMap) {
 
 fn send_clusters(v: &mut Viewer, e: &EncodedMap) -> Changes {
     let c = starmap_format::read::Clusters::decode(&e.manifest, file(e, starmap_format::FILE_CLUSTERS)).unwrap();
-    v.apply(Command::Clusters(c.levels), 0.0)
+    v.apply(Command::Clusters(c.levels, None), 0.0)
 }
 
 fn send_layouts(v: &mut Viewer, e: &EncodedMap) -> Changes {
     let layouts = Layouts::decode(&e.manifest, file(e, FILE_LAYOUTS)).unwrap();
-    let ch = v.apply(Command::Layouts(layouts), 0.0);
+    let ch = v.apply(Command::Layouts(layouts, Vec::new()), 0.0);
     v.apply(Command::IndexPoints, 0.0);
     ch
 }
@@ -774,4 +774,41 @@ fn arrow_keys_step_between_points_and_enter_opens_details() {
     v.apply(Command::Escape, 0.0);
     assert_eq!(v.selected(), None);
     assert_eq!(v.announcement(), "");
+}
+
+/// The page places the clusters and the other layouts between frames and sends them along;
+/// the viewer must end up as it does when it places them on arrival.
+#[test]
+fn clusters_and_layouts_placed_by_the_page_install_as_if_placed_on_arrival() {
+    use starmap_format::pause::{self, NoPause};
+    let plain = loaded("");
+    let (mut v, e) = started("");
+    send_points(&mut v, &e);
+    send_labels(&mut v, &e, false);
+    send_rest(&mut v, &e);
+    let m = e.manifest.clone();
+    let first = v.map().placed(0).unwrap().world.clone();
+    let levels = starmap_format::read::Clusters::decode(&m, file(&e, starmap_format::FILE_CLUSTERS)).unwrap().levels;
+    let places = pause::run(ClusterPlaces::find(&m, &levels, &first, &mut NoPause));
+    assert_eq!(places.anchors.len(), levels.len());
+    v.apply(Command::Clusters(levels, Some(places)), 0.0);
+    let layouts = Layouts::decode(&m, file(&e, FILE_LAYOUTS)).unwrap();
+    let placed = pause::run(MapData::place_layouts(&m, &layouts, &first, &mut NoPause));
+    assert!(placed.iter().all(Option::is_some));
+    v.apply(Command::Layouts(layouts, placed), 0.0);
+    v.apply(Command::IndexPoints, 0.0);
+    v.apply(Command::Ready { hash: String::new() }, 0.0);
+    assert_eq!(v.coloring(), plain.coloring());
+    assert_eq!(v.attrs(), plain.attrs());
+    assert_eq!(v.map().cluster_colors, plain.map().cluster_colors);
+    for l in 0..m.layouts.len() {
+        assert_eq!(v.map().placed(l), plain.map().placed(l), "layout {l}");
+        for k in 0..v.cluster_levels() {
+            assert_eq!(
+                v.map().cluster_anchors(&m, l, k),
+                plain.map().cluster_anchors(&m, l, k),
+                "layout {l} level {k}"
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use starmap_format::read::{Column, Labels, Layouts, Points};
 use starmap_format::Manifest;
 
+use super::clusters::ClusterPlaces;
 use super::command::{Changes, Command, Tooltip};
 use super::highlight::Highlight;
 use super::input::Gesture;
@@ -16,6 +17,7 @@ use super::url::UrlSync;
 use crate::camera::{Camera, Flight};
 use crate::colors::{coloring, Coloring};
 use crate::filter::Filters;
+use crate::layouts::Placed;
 use crate::urlstate::UrlState;
 
 /// The viewer's state: the map, camera, layout shown, selection, search, filters, colouring,
@@ -118,7 +120,7 @@ impl Viewer {
                 // The page sends it again, after a frame, while more remains.
                 self.map.index_layouts();
             }
-            Command::Layouts(layouts) => self.install_layouts(layouts, c),
+            Command::Layouts(layouts, placed) => self.install_layouts(layouts, placed, c),
             Command::Labels { labels, columns, indexes, search_focused } => {
                 self.install_labels(labels, columns, indexes, search_focused, c)
             }
@@ -127,7 +129,7 @@ impl Viewer {
                 self.map.neighbors = Some(neighbors);
                 c.details = true;
             }
-            Command::Clusters(levels) => self.install_clusters(levels, c),
+            Command::Clusters(levels, places) => self.install_clusters(levels, places, c),
             Command::Ready { hash } => self.ready(&hash, c),
             Command::Resize(layout) => self.resize(&layout, c),
             Command::Frame { t_ms } => self.frame(t_ms, c),
@@ -246,8 +248,8 @@ impl Viewer {
         ch.details = true;
     }
 
-    fn install_clusters(&mut self, levels: Vec<Vec<u16>>, ch: &mut Changes) {
-        self.map.install_clusters(&self.manifest, levels);
+    fn install_clusters(&mut self, levels: Vec<Vec<u16>>, places: Option<ClusterPlaces>, ch: &mut Changes) {
+        self.map.install_clusters(&self.manifest, levels, places);
         if self.color_clusters {
             self.recolor(ch);
         }
@@ -256,8 +258,8 @@ impl Viewer {
         self.apply_pending(ch);
     }
 
-    fn install_layouts(&mut self, layouts: Layouts, ch: &mut Changes) {
-        self.map.install_layouts(&self.manifest, layouts);
+    fn install_layouts(&mut self, layouts: Layouts, placed: Vec<Option<Placed>>, ch: &mut Changes) {
+        self.map.install_layouts(&self.manifest, layouts, placed);
         ch.positions.extend((1..self.manifest.layouts.len()).filter(|&l| self.map.has_layout(l)));
         ch.layout_controls = true;
         self.apply_pending(ch);

@@ -44,7 +44,7 @@ use probe::Probe;
 use queue::{Job, Sender};
 use runtime::Runtime;
 
-use crate::state::{Command, NameIndexes, Viewer};
+use crate::state::{ClusterPlaces, Command, MapData, NameIndexes, Viewer};
 
 /// Entry point, run when the module loads.
 #[wasm_bindgen(start)]
@@ -182,21 +182,43 @@ async fn run() -> Result<(), WebError> {
                 index_points(&rt, &tx);
             }
             FILE_LABELS => {
-                let (labels, columns) = Labels::decode(&m, &bytes)?;
+                let mut slicer = Slicer::new();
+                let (labels, columns) = Labels::decode_paused(&m, &bytes, &mut slicer).await?;
                 drop(bytes);
                 // Indexed here, in slices between frames, not in a job: jobs run to their end.
-                let indexes = Box::new(NameIndexes::build(&labels, &mut Slicer::new()).await);
+                let indexes = Box::new(NameIndexes::build(&labels, &mut slicer).await);
                 let search_focused = document().active_element().is_some_and(|a| a.id() == "search");
                 tx.send(Command::Labels { labels, columns, indexes, search_focused });
             }
-            FILE_METADATA => tx.send(Command::Metadata(map_read::decode_metadata(&m, &bytes)?)),
+            FILE_METADATA => {
+                let columns = map_read::decode_metadata_paused(&m, &bytes, &mut Slicer::new()).await?;
+                tx.send(Command::Metadata(columns));
+            }
             FILE_NEIGHBORS => {
                 let neighbors = map_read::decode_neighbors_file_paused(&m, &bytes, &mut Slicer::new()).await?;
                 tx.send(Command::Neighbors(neighbors));
             }
-            FILE_CLUSTERS => tx.send(Command::Clusters(Clusters::decode(&m, &bytes)?.levels)),
+            FILE_CLUSTERS => {
+                let levels = Clusters::decode(&m, &bytes)?.levels;
+                // Colours and name places found here, between frames (see the layouts below).
+                let first = rt.viewer().map().placed(0).map(|p| p.world.clone());
+                let places = match first {
+                    Some(first) => Some(ClusterPlaces::find(&m, &levels, &first, &mut Slicer::new()).await),
+                    None => None,
+                };
+                tx.send(Command::Clusters(levels, places));
+            }
             _ => {
-                tx.send(Command::Layouts(Layouts::decode(&m, &bytes)?));
+                let layouts = Layouts::decode(&m, &bytes)?;
+                drop(bytes);
+                // Placed onto the first layout here, between frames, not in a job. The first
+                // layout's positions are copied so no borrow of the state outlives a pause.
+                let first = rt.viewer().map().placed(0).map(|p| p.world.clone());
+                let placed = match first {
+                    Some(first) => MapData::place_layouts(&m, &layouts, &first, &mut Slicer::new()).await,
+                    None => Vec::new(),
+                };
+                tx.send(Command::Layouts(layouts, placed));
                 // Their k-d trees, for picking once shown.
                 index_points(&rt, &tx);
                 // The frame this asked for goes out before "ready": frames painted while files
