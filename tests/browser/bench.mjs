@@ -216,8 +216,9 @@ async function loadCost(browser, url, dir, { timeout }) {
     long: window.__longTasks,
   }));
   await page.close();
-  // A task that ends with the first frame is the first frame's.
-  const after = r.long.filter(([start, d]) => start + d > r.first + 1);
+  // The task in which the first frame was stamped is the first frame's (drawing it, then
+  // finishing the frame's own work after the stamp); those that start after it count.
+  const after = r.long.filter(([start]) => start > r.first);
   const bytes = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
   const points = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).entity_count;
   return {
