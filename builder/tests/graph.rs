@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
-use common::{build_output, starmap, text, Case};
+use common::{build_output_without, starmap, text, Case};
 use parquet::arrow::ArrowWriter;
 
 fn films(name: &str) -> String {
@@ -71,32 +71,17 @@ fn run(args: &[String]) {
 
 /// The map's files, the manifest without what names the input and counts its reading.
 fn map_without_input(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    build_output(dir)
-        .into_iter()
-        .map(|(name, bytes)| {
-            if name != "manifest.json" {
-                return (name, bytes);
-            }
-            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            let build = &mut v["build"];
-            for key in ["interactions", "graph", "context-col"] {
-                build["params"].as_object_mut().unwrap().remove(key);
-            }
-            // What only reading the interactions counts.
-            for key in [
-                "interactions_read",
-                "repeated_pairs_merged",
-                "contexts_seen",
-                "contexts",
-                "rows_with_empty_id",
-                "entities_seen",
-                "entities_below_min_contexts",
-            ] {
-                build["counts"].as_object_mut().unwrap().remove(key);
-            }
-            (name, serde_json::to_vec(&v).unwrap())
-        })
-        .collect()
+    // What only reading the interactions counts.
+    let counts = [
+        "interactions_read",
+        "repeated_pairs_merged",
+        "contexts_seen",
+        "contexts",
+        "rows_with_empty_id",
+        "entities_seen",
+        "entities_below_min_contexts",
+    ];
+    build_output_without(dir, &["interactions", "graph", "context-col"], &counts)
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
-use common::{build_output, good_rows, starmap, text, Case};
+use common::{build_output_without, good_rows, starmap, text, Case};
 use parquet::arrow::ArrowWriter;
 
 fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
@@ -52,17 +52,7 @@ fn good_parquet(c: &Case, name: &str) -> PathBuf {
 
 /// The map's files, without the manifest's input path.
 fn map_without_path(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    build_output(dir)
-        .into_iter()
-        .map(|(name, bytes)| {
-            if name != "manifest.json" {
-                return (name, bytes);
-            }
-            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            v["build"]["params"].as_object_mut().unwrap().remove("interactions");
-            (name, serde_json::to_vec(&v).unwrap())
-        })
-        .collect()
+    build_output_without(dir, &["interactions"], &[])
 }
 
 #[test]
@@ -289,19 +279,7 @@ fn parquet_metadata_makes_the_map_csv_metadata_makes() {
             ("flagged", bools),
         ],
     );
-    let strip = |dir: &Path| {
-        build_output(dir)
-            .into_iter()
-            .map(|(name, bytes)| {
-                if name != "manifest.json" {
-                    return (name, bytes);
-                }
-                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                v["build"]["params"].as_object_mut().unwrap().remove("metadata");
-                (name, serde_json::to_vec(&v).unwrap())
-            })
-            .collect::<Vec<_>>()
-    };
+    let strip = |dir: &Path| build_output_without(dir, &["metadata"], &[]);
     let flags = |m: &Path| {
         ["--metadata", m.to_str().unwrap(), "--label-col", "title", "--layout", "umap", "--title", "t"]
             .map(String::from)

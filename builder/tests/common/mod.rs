@@ -113,3 +113,22 @@ pub fn build_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// [`build_output`] with the manifest's `build.params` keys `params` and `build.counts` keys
+/// `counts` removed as well: what names the input, for maps made from other inputs.
+pub fn build_output_without(dir: &Path, params: &[&str], counts: &[&str]) -> Vec<(String, Vec<u8>)> {
+    build_output(dir)
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name != "manifest.json" {
+                return (name, bytes);
+            }
+            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            for (section, keys) in [("params", params), ("counts", counts)] {
+                let fields = v["build"][section].as_object_mut().unwrap();
+                keys.iter().for_each(|&k| drop(fields.remove(k)));
+            }
+            (name, serde_json::to_vec(&v).unwrap())
+        })
+        .collect()
+}
