@@ -72,12 +72,17 @@ fn update(out: &mut [f64], a: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) {
     });
 }
 
-/// `f(a[i], b[i])` for every element, on the pool.
-fn combine(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) -> Vec<f64> {
-    let mut out = vec![0.0; a.len()];
+/// `out[i] = f(a[i], b[i])` for every element, on the pool.
+fn assign(out: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) {
     out.par_chunks_mut(CHUNK).zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK))).for_each(|(out, (a, b))| {
         out.iter_mut().zip(a.iter().zip(b)).for_each(|(o, (&x, &y))| *o = f(x, y));
     });
+}
+
+/// `f(a[i], b[i])` for every element, on the pool.
+fn combine(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) -> Vec<f64> {
+    let mut out = vec![0.0; a.len()];
+    assign(&mut out, a, b, f);
     out
 }
 
@@ -141,8 +146,7 @@ where
         let mut step = 1.0;
         let mut accepted = false;
         for _ in 0..40 {
-            trial.copy_from_slice(x);
-            update(&mut trial, &direction, |xi, di| xi + step * di);
+            assign(&mut trial, x, &direction, |xi, di| xi + step * di);
             let v = f(&trial, &mut trial_grad);
             evaluations += 1;
             if v.is_finite() && v <= value + 1e-4 * step * slope {
@@ -160,8 +164,9 @@ where
                 }
                 let improvement = (value - v) / value.abs().max(1e-12);
                 stalled = if improvement < params.rel_improvement_tol { stalled + 1 } else { 0 };
-                x.copy_from_slice(&trial);
-                grad.copy_from_slice(&trial_grad);
+                // On the pool, or swapped: plain copies were a serial part of every iteration.
+                update(x, &trial, |_, t| t);
+                std::mem::swap(&mut grad, &mut trial_grad);
                 value = v;
                 break;
             }
