@@ -330,7 +330,8 @@ async function main() {
     if (ONLY === 'all' || ONLY === 'search') results.search = { points: n, ...(await searchLatency(browser, `${server.url}/viewer/?data=/data/${n}/`)) };
     if (results.search) console.log(`search at ${n} names:`, results.search);
     console.log('bundle (gzip):', results.bundle.files.map((f) => `${f.file} ${f.gzip} B`).join(', '), `total ${results.bundle.gzip_total} B`);
-    console.log('renderer:', results.runs[0]?.renderer);
+    // Only the frames part records the renderer.
+    if (results.runs.length) console.log('renderer:', results.runs[0].renderer);
   } finally {
     await browser.close();
     await server.close();
