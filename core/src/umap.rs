@@ -312,36 +312,37 @@ pub fn optimize(
                 part.next_sample[local] += epochs_per_sample[slot];
 
                 let negatives = ((now - part.next_negative[local]) / epochs_per_negative[slot]) as usize;
-                // Negative samples a batch at a time: every position read first, then the
-                // pushes. The reads are random over the whole layout and mostly miss the cache;
-                // issued together they overlap instead of each waiting on the last push. Same
-                // draws, same order, same values (only node i moves here, and it is never one
-                // of its own samples), so the same bits.
+                // Negative samples a batch at a time, every push in a batch computed from where
+                // node i stood when the batch began, then added up in draw order. Each push is a
+                // chain of a power and two divisions; from one start point the chains of a batch
+                // are independent and the core overlaps them, where moving i after each one made
+                // them wait on each other. The positions are read first for the same reason:
+                // the reads are random over the whole layout and mostly miss the cache.
                 let mut left = negatives;
                 while left > 0 {
                     let batch = left.min(NEGATIVE_BATCH);
                     left -= batch;
-                    let mut near = [(usize::MAX, 0.0f32, 0.0f32); NEGATIVE_BATCH];
+                    let (xi, yi) = (own[2 * i], own[2 * i + 1]);
+                    let mut near = [(xi, yi); NEGATIVE_BATCH];
                     for slot in &mut near[..batch] {
                         let k = rng.random_range(0..n);
                         if k != i + base {
-                            let (xk, yk) = at(own, k);
-                            *slot = (k, xk, yk);
+                            *slot = at(own, k);
                         }
                     }
-                    for &(k, xk, yk) in &near[..batch] {
-                        if k == usize::MAX {
-                            continue;
-                        }
-                        let (dx, dy) = (own[2 * i] - xk, own[2 * i + 1] - yk);
+                    let (mut push_x, mut push_y) = (0.0f32, 0.0f32);
+                    for &(xk, yk) in &near[..batch] {
+                        let (dx, dy) = (xi - xk, yi - yk);
                         let d2 = dx * dx + dy * dy;
                         if d2 <= 0.0 {
-                            continue; // coincident: no direction to push in (the start jitter avoids this)
+                            continue; // itself, or coincident: no direction to push in
                         }
                         let coeff = 2.0 * REPULSION_STRENGTH * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
-                        own[2 * i] += clip(coeff * dx) * alpha;
-                        own[2 * i + 1] += clip(coeff * dy) * alpha;
+                        push_x += clip(coeff * dx) * alpha;
+                        push_y += clip(coeff * dy) * alpha;
                     }
+                    own[2 * i] += push_x;
+                    own[2 * i + 1] += push_y;
                 }
                 part.next_negative[local] += negatives as f32 * epochs_per_negative[slot];
             }
