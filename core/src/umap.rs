@@ -26,7 +26,8 @@ const SPREAD: f32 = 1.0;
 const NEGATIVE_SAMPLE_RATE: usize = 5;
 /// Weight of the repulsion (umap-learn's `repulsion_strength`).
 const REPULSION_STRENGTH: f32 = 1.0;
-/// Negative samples whose positions are read together (see [`optimize`]).
+/// Negative samples whose positions are read together and whose pushes start from one point
+/// (see [`optimize`]).
 const NEGATIVE_BATCH: usize = 8;
 
 /// UMAP parameters.
