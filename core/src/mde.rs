@@ -253,6 +253,7 @@ fn distortion(
     // same sums as element by element, without a chain of dependent additions per element.
     grad.par_chunks_mut(4096).enumerate().for_each(|(block, out)| {
         let range = block * 4096..block * 4096 + out.len();
+        // −0.0, where f64's `sum` starts: a sum of zeros keeps the sign it had before.
         out.iter_mut().for_each(|v| *v = -0.0);
         for b in buffers {
             out.iter_mut().zip(&b[range.clone()]).for_each(|(v, &part)| *v += part as f64);
