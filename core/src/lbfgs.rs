@@ -82,28 +82,10 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     total(partial)[0]
 }
 
-/// `d = -g·scale`, then returns `w·d`: the two-loop recursion's start, one pass.
-fn start(d: &mut [f64], g: &[f64], scale: f64, w: &[f64]) -> f64 {
-    let partial: Vec<[f64; 1]> = (d.par_chunks_mut(CHUNK), g.par_chunks(CHUNK), w.par_chunks(CHUNK))
-        .into_par_iter()
-        .map(|(d, g, w)| {
-            [d.iter_mut()
-                .zip(g)
-                .zip(w)
-                .map(|((d, &g), &w)| {
-                    *d = -g * scale;
-                    w * *d
-                })
-                .sum()]
-        })
-        .collect();
-    total(partial)[0]
-}
-
-/// `d = (d + c·v)·scale`, then returns `w·d`: one step of the two-loop recursion fused with
-/// the dot product the next step needs. The vectors are far larger than the caches, so each
-/// pass is paid in memory traffic, not arithmetic.
-fn step(d: &mut [f64], c: f64, v: &[f64], scale: f64, w: &[f64]) -> f64 {
+/// `d[i] = f(d[i], v[i])` for every element, then returns `w·d`, in one pass: a step of the
+/// two-loop recursion fused with the dot product the next step needs. The vectors are far
+/// larger than the caches, so each pass is paid in memory traffic, not arithmetic.
+fn update_dot(d: &mut [f64], v: &[f64], w: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) -> f64 {
     let partial: Vec<[f64; 1]> = (d.par_chunks_mut(CHUNK), v.par_chunks(CHUNK), w.par_chunks(CHUNK))
         .into_par_iter()
         .map(|(d, v, w)| {
@@ -111,7 +93,7 @@ fn step(d: &mut [f64], c: f64, v: &[f64], scale: f64, w: &[f64]) -> f64 {
                 .zip(v)
                 .zip(w)
                 .map(|((d, &v), &w)| {
-                    *d = (*d + c * v) * scale;
+                    *d = f(*d, v);
                     w * *d
                 })
                 .sum()]
@@ -208,19 +190,24 @@ where
         // the next step needs, and the last one the slope.
         let m = history.len();
         let mut slope = match history.back() {
-            None => start(&mut direction, &grad, first_scale(&grad), &grad),
+            None => {
+                let scale = first_scale(&grad);
+                update_dot(&mut direction, &grad, &grad, |_, g| -g * scale)
+            }
             Some(newest) => {
                 let gamma = newest.sy / newest.yy;
-                let mut next = start(&mut direction, &grad, 1.0, &newest.s);
+                let mut next = update_dot(&mut direction, &grad, &newest.s, |_, g| -g);
                 for k in (0..m).rev() {
                     alpha[k] = history[k].rho * next;
                     let (scale, w) = if k == 0 { (gamma, &history[0].y) } else { (1.0, &history[k - 1].s) };
-                    next = step(&mut direction, -alpha[k], &history[k].y, scale, w);
+                    let a = alpha[k];
+                    next = update_dot(&mut direction, &history[k].y, w, |d, y| (d - a * y) * scale);
                 }
                 for k in 0..m {
                     let beta = history[k].rho * next;
                     let w = if k + 1 < m { &history[k + 1].y } else { &grad };
-                    next = step(&mut direction, alpha[k] - beta, &history[k].s, 1.0, w);
+                    let c = alpha[k] - beta;
+                    next = update_dot(&mut direction, &history[k].s, w, |d, s| d + c * s);
                 }
                 next
             }
@@ -228,16 +215,17 @@ where
         if slope >= 0.0 {
             // Lost descent (curvature went bad): restart from steepest descent.
             history.clear();
-            slope = start(&mut direction, &grad, first_scale(&grad), &grad);
+            let scale = first_scale(&grad);
+            slope = update_dot(&mut direction, &grad, &grad, |_, g| -g * scale);
         }
 
-        let mut step_len = 1.0;
+        let mut step = 1.0;
         let mut accepted = false;
         for _ in 0..40 {
-            assign(&mut trial, x, &direction, |xi, di| xi + step_len * di);
+            assign(&mut trial, x, &direction, |xi, di| xi + step * di);
             let v = f(&trial, &mut trial_grad);
             evaluations += 1;
-            if v.is_finite() && v <= value + 1e-4 * step_len * slope {
+            if v.is_finite() && v <= value + 1e-4 * step * slope {
                 accepted = true;
                 let (mut s, mut y) = spare.take().unwrap_or_else(|| (vec![0.0; n], vec![0.0; n]));
                 let [sy, ss, yy, new_grad_sq] = accept(&mut s, &mut y, x, &trial, &trial_grad, &grad);
@@ -258,7 +246,7 @@ where
                 value = v;
                 break;
             }
-            step_len *= 0.5;
+            step *= 0.5;
         }
         iterations += 1;
         on_iter(iterations, value);
