@@ -12,7 +12,9 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::fastmath::fast_pow;
+use wide::f32x8;
+
+use crate::fastmath::{fast_pow, fast_pow8};
 use crate::hash::mix64;
 use crate::mde::Embedding;
 use crate::neighbors::NeighborTable;
@@ -331,16 +333,26 @@ pub fn optimize(
                             *slot = at(own, k);
                         }
                     }
+                    // All eight lanes at once (the same bits as one at a time), then added up in
+                    // draw order.
+                    let (dx, dy) = (
+                        f32x8::splat(xi) - f32x8::from(near.map(|p| p.0)),
+                        f32x8::splat(yi) - f32x8::from(near.map(|p| p.1)),
+                    );
+                    let d2 = dx * dx + dy * dy;
+                    let coeff = f32x8::splat(2.0 * REPULSION_STRENGTH * b)
+                        / ((f32x8::splat(0.001) + d2) * (f32x8::splat(a) * fast_pow8(d2, b) + f32x8::splat(1.0)));
+                    let clip8 = |v: f32x8| v.fast_max(f32x8::splat(-4.0)).fast_min(f32x8::splat(4.0));
+                    let alpha8 = f32x8::splat(alpha);
+                    let (px, py, d2): ([f32; 8], [f32; 8], [f32; 8]) =
+                        ((clip8(coeff * dx) * alpha8).into(), (clip8(coeff * dy) * alpha8).into(), d2.into());
                     let (mut push_x, mut push_y) = (0.0f32, 0.0f32);
-                    for &(xk, yk) in &near[..batch] {
-                        let (dx, dy) = (xi - xk, yi - yk);
-                        let d2 = dx * dx + dy * dy;
-                        if d2 <= 0.0 {
+                    for k in 0..batch {
+                        if d2[k] <= 0.0 {
                             continue; // itself, or coincident: no direction to push in
                         }
-                        let coeff = 2.0 * REPULSION_STRENGTH * b / ((0.001 + d2) * (a * fast_pow(d2, b) + 1.0));
-                        push_x += clip(coeff * dx) * alpha;
-                        push_y += clip(coeff * dy) * alpha;
+                        push_x += px[k];
+                        push_y += py[k];
                     }
                     own[2 * i] += push_x;
                     own[2 * i + 1] += push_y;
