@@ -1,7 +1,7 @@
 //! Progress bars on stderr: the command line's side of `starmap_core::progress::Progress`.
 //! Hidden with `--quiet` or when stderr is not a terminal, so logs and tests see only the
 //! closing summary. One bar per stage, cleared when the stage ends; a stage running tasks at
-//! once (the layouts) shows a bar per task under its own.
+//! once (the layouts), or work run beside a stage (the clusters), shows a bar per task.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -104,6 +104,9 @@ impl Progress for Bars {
         let bar = self.multi.as_ref().map(|multi| {
             let bar = multi.add(new_bar(unit, 0));
             bar.set_prefix(name.to_string());
+            if unit == Unit::Unmeasured {
+                bar.enable_steady_tick(Duration::from_millis(120));
+            }
             bar
         });
         Box::new(TaskBar(bar))

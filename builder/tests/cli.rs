@@ -242,6 +242,12 @@ fn same_seed_gives_identical_files_at_one_and_two_threads() {
         outputs.push(build_output(&out));
     }
     assert_eq!(outputs[0], outputs[1], "maps differ between 1 and 2 threads");
+    // The clusters ran beside the embedding: their own time is apart from the stages'.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.dir.path().join("map-2").join("manifest.json")).unwrap()).unwrap();
+    let timings = manifest["build"]["timings_secs"].as_object().unwrap();
+    assert!(timings.contains_key("alongside:clusters") && timings.contains_key("mde"), "{timings:?}");
+    assert!(!timings.contains_key("clusters"), "{timings:?}");
     let names: Vec<&str> = outputs[0].iter().map(|f| f.0.as_str()).collect();
     assert!(names.contains(&"layouts.bin") && names.contains(&"clusters.bin") && names.len() >= 7, "{names:?}");
 }

@@ -286,6 +286,13 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
     let label_codes: Option<Vec<u16>> = label_codes.map(|codes| connected.iter().map(|&i| codes[i]).collect());
     let n = entity_ids.len();
     counts.entities_placed = n as u64;
+    let (columns, label_column, label) = match meta {
+        Some(m) => {
+            let (columns, label_column) = metadata_part(&m, &connected, &mut counts, &mut warnings);
+            (columns, label_column, Some(m.label))
+        }
+        None => (Vec::new(), None, None),
+    };
     laps.lap("cooccurrence");
 
     let g = graph::knn_graph(&top, graph_params.neighbors);
@@ -296,33 +303,38 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
     let local = g.permuted(&perm);
     laps.lap("graph");
 
-    let (columns, label_column, label) = match meta {
-        Some(m) => {
-            let (columns, label_column) = metadata_part(&m, &connected, &mut counts, &mut warnings);
-            (columns, label_column, Some(m.label))
-        }
-        None => (Vec::new(), None, None),
-    };
+    // Clusters (Leiden) run on one thread: local moving is sequential by nature. They run beside
+    // the embedding, which takes every other thread meanwhile, so the build does not wait for
+    // them. Neither reads what the other writes, so the bits are those of running them in turn.
     // Clusters read the graph in entity order, so ties in their numbering go by entity index.
-    let clusters = if params.no_clusters {
-        Vec::new()
-    } else {
-        stage(progress, "clusters", Unit::Unmeasured, 0, || {
-            let levels = cluster::hierarchy(&g, params.seed);
-            let entities = Entities { ids: &entity_ids, popularity: &popularity, columns: &columns, label_column };
-            cluster_names::describe(&levels, &entities)
-        })
-    };
-    drop(g);
+    let g_entity_order = g;
     let g = local;
-    laps.lap("clusters");
-
     let mde_params = params.mde();
-    let (embedding, mde_report) =
-        stage(progress, "embedding", Unit::Items("iterations"), mde_params.max_iter as u64, || {
-            mde::embed(&g, &mde_params, params.seed, progress)
-        });
+    let entities = Entities { ids: &entity_ids, popularity: &popularity, columns: &columns, label_column };
+    let (clusters, (embedding, mde_report)) = rayon::join(
+        || {
+            if params.no_clusters {
+                return (Vec::new(), None);
+            }
+            let clock = Instant::now();
+            let task = progress.task("clusters", Unit::Unmeasured);
+            let levels = cluster::hierarchy(&g_entity_order, params.seed);
+            drop(g_entity_order);
+            let clusters = cluster_names::describe(&levels, &entities);
+            task.end();
+            (clusters, Some(clock.elapsed().as_secs_f64()))
+        },
+        || {
+            stage(progress, "embedding", Unit::Items("iterations"), mde_params.max_iter as u64, || {
+                mde::embed(&g, &mde_params, params.seed, progress)
+            })
+        },
+    );
+    let (clusters, clusters_secs) = clusters;
     laps.lap("mde");
+    if let Some(secs) = clusters_secs {
+        laps.secs.insert(CLUSTERS_TIMING.to_string(), secs);
+    }
 
     // Every layout reads the embedding's neighbours: they are found once, as many as the most
     // demanding layout (or the detail panel) needs.
@@ -408,6 +420,15 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
 /// Prefix of the per-layout entries of `build.timings_secs` (`layout:umap`): each layout's own
 /// time, spent alongside the others within the `layouts` stage.
 pub const LAYOUT_TIMING: &str = "layout:";
+/// The entry of `build.timings_secs` for the clusters' own time, spent alongside the embedding
+/// within the `mde` stage (before, builds timed them as a stage of their own, `clusters`).
+pub const CLUSTERS_TIMING: &str = "alongside:clusters";
+
+/// Whether a `build.timings_secs` entry is the own time of work run alongside other stages (a
+/// layout, the clusters), and so already inside a stage's time: not to be added to the total.
+pub fn is_alongside_timing(name: &str) -> bool {
+    name.starts_with(LAYOUT_TIMING) || name == CLUSTERS_TIMING
+}
 
 /// Each entity's label for `--quality-label`: the column must be categorical or a list.
 /// The first `k` entries of each row of the co-occurrence table, as similarities in [0, 1] the

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use starmap_core::cluster::MIN_ENTITIES as CLUSTER_MIN_ENTITIES;
 use starmap_core::counts::BuildCounts;
 use starmap_core::metadata::LabelChoice;
-use starmap_core::pipeline::{Built, Written, LAYOUT_TIMING};
+use starmap_core::pipeline::{is_alongside_timing, Built, Written, CLUSTERS_TIMING, LAYOUT_TIMING};
 use starmap_core::quality::TRUSTWORTHINESS_MIN_ENTITIES;
 use starmap_format::{pair_layouts, LayoutInfo, Manifest, NEIGHBORHOOD_K};
 
@@ -167,9 +167,16 @@ fn no_clusters(entities: u64) -> String {
 /// Seconds per stage and their total. Each layout's own time is on its line instead: layouts run
 /// alongside each other within the `layouts` stage.
 pub fn timings(stages: &BTreeMap<String, f64>, write_secs: Option<f64>) -> String {
+    let clusters = stages.get(CLUSTERS_TIMING);
     let stages: Vec<(&String, f64)> =
-        stages.iter().filter(|(name, _)| !name.starts_with(LAYOUT_TIMING)).map(|(n, &s)| (n, s)).collect();
-    let mut parts: Vec<String> = stages.iter().map(|(name, secs)| format!("{name} {secs:.2}s")).collect();
+        stages.iter().filter(|(name, _)| !is_alongside_timing(name)).map(|(n, &s)| (n, s)).collect();
+    let mut parts: Vec<String> = stages
+        .iter()
+        .map(|(name, secs)| match clusters {
+            Some(c) if name.as_str() == "mde" => format!("{name} {secs:.2}s with clusters {c:.2}s alongside"),
+            _ => format!("{name} {secs:.2}s"),
+        })
+        .collect();
     if let Some(w) = write_secs {
         parts.push(format!("write {w:.2}s"));
     }
@@ -242,6 +249,9 @@ mod tests {
         let t: BTreeMap<String, f64> =
             [("mde".to_string(), 1.0), ("knn".to_string(), 0.5), (format!("{LAYOUT_TIMING}umap"), 0.4)].into();
         assert_eq!(timings(&t, Some(0.25)), "time: 1.75s (knn 0.50s, mde 1.00s, write 0.25s)");
+        let mut t = t;
+        t.insert(CLUSTERS_TIMING.to_string(), 0.3);
+        assert_eq!(timings(&t, None), "time: 1.50s (knn 0.50s, mde 1.00s with clusters 0.30s alongside)");
         let change = neighborhood_change(&m, &[vec![0, 10, 5, 1]]).unwrap();
         assert!(change.ends_with(&format!("{}/{} 4.0", m.layouts[0].name, m.layouts[1].name)), "{change}");
     }
