@@ -12,11 +12,17 @@
 //! ```
 //! `--layout` (repeatable) is passed to every build; without it each build makes the default
 //! layouts. Prints one line per case and two Markdown tables at the end: builds, then layouts.
+//!
+//! Before the first build and after the last it also times the machine itself (see
+//! [`machine_check`]): on a shared virtual machine the same build's time drifts by 2× or more,
+//! and a figure is only comparable with one taken when the machine was as fast.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
 use starmap_core::pipeline::{is_alongside_timing, CLUSTERS_TIMING};
 use starmap_tests::planted::{write_clusters, write_planted, PlantedConfig};
 
@@ -213,6 +219,8 @@ fn main() {
         });
     }
 
+    let before = machine_check();
+    eprintln!("machine check: {}", before.describe());
     let mut rows = Vec::new();
     for case in &mut cases {
         case.args.extend(layouts.iter().cloned());
@@ -230,6 +238,18 @@ fn main() {
             }
         }
     }
+    let after = machine_check();
+    println!(
+        "Machine check, before the builds / after them: a dependent float operation {:.2} / {:.2} ns; a \
+         random read over 4 MiB {:.0} / {:.0} ns, over 64 MiB {:.0} / {:.0} ns.",
+        before.float_ns,
+        after.float_ns,
+        before.read_4mib_ns,
+        after.read_4mib_ns,
+        before.read_64mib_ns,
+        after.read_64mib_ns
+    );
+    println!();
     println!("| case | entities placed | interactions | wall time | slowest stages (s) | clusters, own time (share of the stages) | clusters per level | peak memory |");
     println!("|---|---|---|---|---|---|---|---|");
     for r in &rows {
@@ -249,6 +269,98 @@ fn main() {
                 "| {} | {} | `{}` | {:.1} s | {:.3} | {:.3} | {label} |",
                 r.name, l.name, l.spec, l.secs, l.recall, l.trust
             );
+        }
+    }
+}
+
+/// How fast the machine is right now, in three figures that the build's stages depend on.
+struct MachineCheck {
+    /// Nanoseconds per step of a chain of dependent float multiply-adds (the core's speed).
+    float_ns: f64,
+    /// Nanoseconds per read of a random walk over 4 MiB: the size of a co-occurrence
+    /// accumulator at a million entities, which should sit in the last-level cache.
+    read_4mib_ns: f64,
+    /// The same over 64 MiB: past any cache, main memory's latency.
+    read_64mib_ns: f64,
+}
+
+impl MachineCheck {
+    fn describe(&self) -> String {
+        format!(
+            "dependent float operation {:.2} ns, random read over 4 MiB {:.0} ns, over 64 MiB {:.0} ns",
+            self.float_ns, self.read_4mib_ns, self.read_64mib_ns
+        )
+    }
+}
+
+/// A random single cycle through `0..n` (Sattolo's shuffle): following `next` from any start
+/// visits every slot before it comes back, so the walk's reads cannot be predicted.
+fn random_cycle(n: usize, seed: u64) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..i);
+        order.swap(i, j);
+    }
+    let mut next = vec![0u32; n];
+    for (k, &at) in order.iter().enumerate() {
+        next[at as usize] = order[(k + 1) % n];
+    }
+    next
+}
+
+/// Nanoseconds per read of `reads` steps of a walk around `next`.
+fn walk_ns(next: &[u32], reads: usize) -> f64 {
+    let start = Instant::now();
+    let mut at = 0u32;
+    for _ in 0..reads {
+        at = next[at as usize];
+    }
+    std::hint::black_box(at);
+    start.elapsed().as_secs_f64() * 1e9 / reads as f64
+}
+
+/// Times the machine (about three seconds): the figures say whether a slow build is the code's
+/// doing or the machine's. Each is the faster of two tries.
+fn machine_check() -> MachineCheck {
+    let steps = 200_000_000u64;
+    let float_ns = (0..2)
+        .map(|_| {
+            let start = Instant::now();
+            let mut x = 1.0f64;
+            for i in 0..steps {
+                x = x * 0.999_999_999 + (i & 1) as f64;
+            }
+            std::hint::black_box(x);
+            start.elapsed().as_secs_f64() * 1e9 / steps as f64
+        })
+        .fold(f64::INFINITY, f64::min);
+    let read = |bytes: usize| {
+        let next = random_cycle(bytes / 4, 7);
+        walk_ns(&next, 1_000_000); // brings the walk's pages in
+        (0..2).map(|_| walk_ns(&next, 3_000_000)).fold(f64::INFINITY, f64::min)
+    };
+    MachineCheck { float_ns, read_4mib_ns: read(4 << 20), read_64mib_ns: read(64 << 20) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::random_cycle;
+
+    #[test]
+    fn the_walk_is_one_cycle_through_every_slot() {
+        for n in [2, 3, 10, 1000] {
+            let next = random_cycle(n, 7);
+            let (mut at, mut steps) = (0u32, 0);
+            loop {
+                at = next[at as usize];
+                steps += 1;
+                if at == 0 {
+                    break;
+                }
+                assert!(steps < n, "a cycle shorter than {n} missed a slot");
+            }
+            assert_eq!(steps, n);
         }
     }
 }
