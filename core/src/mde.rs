@@ -201,7 +201,7 @@ struct NonEdges {
 /// Every (attractive or repulsive) edge once: the graph's edges, then the sampled non-edges.
 struct Edges {
     pairs: Vec<(u32, u32)>,
-    /// Positive: attractive weight; negative: repulsive.
+    /// The attractive edges' weights (a repulsive edge weighs 1).
     weight: Vec<f32>,
     /// How many of the first edges are attractive.
     attractive: usize,
@@ -215,8 +215,7 @@ struct Edges {
 
 impl Edges {
     /// The edges of chunk `c` of [`CHUNKS`]: an equal share of each kind, so that chunks take
-    /// equal time (a repulsive edge costs more), and each kind in one run, so that the branch
-    /// on the kind is predictable.
+    /// equal time (a repulsive edge costs more), each kind in one run for its own loop.
     fn chunk(&self, c: usize) -> [std::ops::Range<usize>; 2] {
         let share = |len: usize| (c * len / CHUNKS)..((c + 1) * len / CHUNKS);
         let (a, r) = (share(self.attractive), share(self.pairs.len() - self.attractive));
@@ -227,12 +226,10 @@ impl Edges {
 fn edges(graph: &Graph, repulsive: NonEdges) -> Edges {
     let mut pairs = graph.edges.clone();
     pairs.extend_from_slice(&repulsive.pairs);
-    let mut weight = graph.weights.clone();
-    weight.extend(std::iter::repeat_n(-1.0f32, repulsive.pairs.len()));
     Edges {
         attractive: graph.edges.len(),
         pairs,
-        weight,
+        weight: graph.weights.clone(),
         places: repulsive.places,
         partners: repulsive.partners,
         block_len: repulsive.block_len,
