@@ -2,7 +2,7 @@
 //! PyMDE's `preserve_neighbors`: an attractive penalty on graph edges, a repulsive penalty
 //! −ln(1 − e^(−d)) on a fixed random sample of non-edges (as many as there are edges; each end
 //! uniform, drawn block by block so that a block's repulsive edges share their partners, see
-//! [`sample_non_edges`]), the embedding kept centred, minimised with L-BFGS.
+//! `sample_non_edges`), the embedding kept centred, minimised with L-BFGS.
 //!
 //! The objective and gradient are evaluated edge by edge in a fixed number of chunks, each with
 //! its own gradient buffer; buffers and partial sums are added in chunk order: parallel, yet

@@ -248,7 +248,7 @@ struct Part {
 /// its own generator seeded by (seed, epoch, part). No two tasks write the same memory and no
 /// task reads memory another writes, so the layout is bit-identical for any thread count.
 ///
-/// On layouts of more than [`NEGATIVE_POOL`] nodes, each part first draws that many nodes
+/// On layouts of more than `NEGATIVE_POOL` (65,536) nodes, each part first draws that many nodes
 /// uniformly (with replacement) and copies their snapshot positions into a pool; its negative
 /// samples are then drawn uniformly from the pool. Each sample is still a uniform draw over all
 /// nodes, so the expected repulsion is umap-learn's. What changes is where the reads go: five
