@@ -273,6 +273,31 @@ describe('viewer on the films map', () => {
     await page.close();
   });
 
+  it('names points near the right edge in full: left of the point, never cut off by the edge', async () => {
+    // The view centred left of the map's middle at 2× zoom puts its densest part, and many of
+    // the most popular films, along the right edge of the canvas.
+    const page = await open(browser, `${base}/#v=0.30000,0.50000,2`);
+    await page.waitForFunction(() => document.querySelectorAll('.map-label:not([hidden])').length >= 4, null, {
+      timeout: 20000,
+    });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const { canvas, labels } = await page.evaluate(() => {
+      const c = document.getElementById('map').getBoundingClientRect();
+      const labels = [...document.querySelectorAll('.map-label:not([hidden])')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent, left: r.left, right: r.right, side: el.classList.contains('left') ? 'left' : 'right' };
+      });
+      return { canvas: { left: c.left, right: c.right }, labels };
+    });
+    for (const l of labels) {
+      assert.ok(l.right <= canvas.right + 0.5 && l.left >= canvas.left - 0.5, `"${l.text}" at ${l.left}..${l.right}, canvas ${canvas.left}..${canvas.right}`);
+    }
+    assert.ok(labels.some((l) => l.side === 'left'), `no name left of its point: ${JSON.stringify(labels)}`);
+    assert.ok(labels.some((l) => l.side === 'right'), 'names go right of their points where they fit');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   it('pinch zooms and one finger pans on touch', async () => {
     const page = await open(browser, `${base}/`);
     const zoomOf = () => page.evaluate(() => Number((location.hash.match(/v=[^,]*,[^,]*,([^&]*)/) || [])[1] || 'NaN'));

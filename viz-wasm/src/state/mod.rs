@@ -40,7 +40,7 @@ pub use input::{page_key, ZOOM_STEP};
 pub use layout::{Layout, Rect};
 pub use legend::entry_on;
 pub use map::{MapData, NameIndexes};
-pub use picking::{pick_radius_px, PlacedLabel, PICK_RADIUS_PX};
+pub use picking::{pick_radius_px, LabelSide, PlacedLabel, LABEL_GAP_PX, PICK_RADIUS_PX};
 pub use search::{Found, SearchState};
 pub use selection::{DetailsView, ResultRow};
 pub use slider::{position_of, value_at, SLIDER_STEPS};

@@ -8,7 +8,7 @@ use web_sys::HtmlElement;
 
 use super::dom::{append, create, document, set_attr, set_class, set_style, set_text, show};
 use super::page::Page;
-use crate::state::{Tooltip, Viewer};
+use crate::state::{LabelSide, Tooltip, Viewer, LABEL_GAP_PX};
 
 /// The map's HTML overlay; label elements are reused frame to frame.
 #[derive(Default)]
@@ -35,7 +35,8 @@ impl Overlay {
 
     /// Names the most popular points in the area no panel covers.
     pub fn place_labels(&mut self, page: &Page, v: &Viewer) {
-        let placed = v.map_labels(page.layout().free_area());
+        let free = page.layout().free_area();
+        let placed = v.map_labels(free);
         while self.label_pool.len() < placed.len() {
             let Ok(el) = create("div").dyn_into::<HtmlElement>() else { break };
             el.set_class_name("map-label");
@@ -53,8 +54,24 @@ impl Overlay {
                 set_text(el, &name);
             }
             let [x, y] = label.at;
-            set_style(el, "translate", &format!("{:.0}px {:.0}px", x + left + 7.0, y + top));
+            // The CSS class shifts a left-side name by its own width, which only the page knows.
+            let (class, dx) = match label.side {
+                LabelSide::Right => ("map-label", LABEL_GAP_PX + 1.0),
+                LabelSide::Left => ("map-label left", -LABEL_GAP_PX - 1.0),
+            };
+            if el.class_name() != class {
+                el.set_class_name(class);
+            }
+            set_style(el, "translate", &format!("{:.0}px {:.0}px", x + left + dx, y + top));
             show(el, true);
+        }
+        // The state placed estimated boxes; a font wider than the estimate could still push a
+        // name past the edge, where it would be cut off: hide it instead.
+        for el in self.label_pool.iter().take(placed.len()) {
+            let r = el.get_bounding_client_rect();
+            if r.left() < free.left + left - 0.5 || r.right() > free.right + left + 0.5 {
+                show(el, false);
+            }
         }
     }
 
