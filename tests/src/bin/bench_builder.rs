@@ -8,10 +8,12 @@
 //! ```text
 //! cargo build --release -p starmap-builder -p starmap-tests
 //! target/release/bench_builder [--sizes 20000:1300000,200000:20000000] [--threads N] [--films DIR] [--work DIR]
-//!                              [--layout SPEC]…
+//!                              [--seed N] [--layout SPEC]…
 //! ```
-//! `--layout` (repeatable) is passed to every build; without it each build makes the default
-//! layouts. Prints one line per case and two Markdown tables at the end: builds, then layouts.
+//! `--layout` (repeatable) and `--seed` are passed to every build; without them each build makes
+//! the default layouts with the default seed. Prints one line per case and two Markdown tables at
+//! the end: builds, then layouts. Any other argument is refused (a typo must not start a
+//! quarter of an hour of default builds).
 //!
 //! Before the first build and after the last it also times the machine itself (see
 //! [`machine_check`]): on a shared virtual machine the same build's time drifts by 2× or more,
@@ -56,13 +58,34 @@ struct LayoutRow {
     label: Option<f64>,
 }
 
-fn arg(args: &[String], flag: &str) -> Option<String> {
-    args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1).cloned())
+const USAGE: &str = "usage: bench_builder [--sizes E:I,E:I…] [--threads N] [--films DIR] [--work DIR] [--seed N] \
+                     [--layout SPEC]…";
+
+/// The flags, each with one value; `--layout` may repeat, the others are taken once (the last).
+const FLAGS: [&str; 6] = ["--sizes", "--threads", "--films", "--work", "--seed", "--layout"];
+
+/// The command line as (flag, value) pairs, or a message naming what is wrong with it.
+fn parse_args(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut pairs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !FLAGS.contains(&a.as_str()) {
+            return Err(format!("unknown argument {a:?}"));
+        }
+        let value = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+        pairs.push((a.clone(), value.clone()));
+    }
+    Ok(pairs)
+}
+
+/// The last value given for `flag`.
+fn arg(pairs: &[(String, String)], flag: &str) -> Option<String> {
+    pairs.iter().rev().find(|(f, _)| f == flag).map(|(_, v)| v.clone())
 }
 
 /// Every value of a repeatable flag.
-fn args_of(args: &[String], flag: &str) -> Vec<String> {
-    args.windows(2).filter(|w| w[0] == flag).map(|w| w[1].clone()).collect()
+fn args_of(pairs: &[(String, String)], flag: &str) -> Vec<String> {
+    pairs.iter().filter(|(f, _)| f == flag).map(|(_, v)| v.clone()).collect()
 }
 
 fn layout_rows(manifest: &serde_json::Value) -> Vec<LayoutRow> {
@@ -137,12 +160,28 @@ fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    let args = match parse_args(&raw) {
+        Ok(pairs) => pairs,
+        Err(e) => {
+            eprintln!("bench_builder: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
     let sizes = arg(&args, "--sizes").unwrap_or_else(|| "20000:1300000,200000:20000000".into());
     let threads = arg(&args, "--threads");
     let work = PathBuf::from(arg(&args, "--work").unwrap_or_else(|| "target/bench-builder".into()));
     let films = arg(&args, "--films").unwrap_or_else(|| "builder/demo/films".into());
-    let layouts: Vec<String> = args_of(&args, "--layout").into_iter().flat_map(|l| ["--layout".into(), l]).collect();
+    // Flags every build gets.
+    let mut passed_on: Vec<String> =
+        args_of(&args, "--layout").into_iter().flat_map(|l| ["--layout".into(), l]).collect();
+    if let Some(seed) = arg(&args, "--seed") {
+        passed_on.extend(["--seed".into(), seed]);
+    }
     let bin = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("starmap"))).filter(|p| p.is_file());
     let Some(bin) = bin else {
         eprintln!("starmap binary not found beside this one: run `cargo build --release -p starmap-builder` first");
@@ -223,7 +262,7 @@ fn main() {
     eprintln!("machine check: {}", before.describe());
     let mut rows = Vec::new();
     for case in &mut cases {
-        case.args.extend(layouts.iter().cloned());
+        case.args.extend(passed_on.iter().cloned());
     }
     for (k, case) in cases.iter().enumerate() {
         let out = work.join(format!("map-{k}"));
