@@ -4,6 +4,7 @@
 //! few edges per entity is what gives the map structure instead of a featureless galaxy with the
 //! popular entities in the middle.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cooc::Similarity;
@@ -57,6 +58,45 @@ impl Graph {
         d
     }
 
+    /// Rough communities, to order the nodes by: `rounds` rounds of label propagation. Every
+    /// node starts with its own index as label and each round takes the label of greatest
+    /// weight among its neighbours and itself (weight 1; ties go to the smaller label). A round
+    /// reads only the labels of the round before, so nodes are independent: they run in
+    /// parallel, with the same result at any thread count (the weights, 1 and 2, add exactly).
+    pub fn propagated_labels(&self, rounds: usize) -> Vec<u32> {
+        let (offsets, nbrs, wts) = self.adjacency();
+        let mut labels: Vec<u32> = (0..self.n as u32).collect();
+        for _ in 0..rounds {
+            labels = (0..self.n)
+                .into_par_iter()
+                .map_init(Vec::new, |tally: &mut Vec<(u32, f32)>, i| {
+                    tally.clear();
+                    tally.push((labels[i], 1.0));
+                    let span = offsets[i]..offsets[i + 1];
+                    tally.extend(nbrs[span.clone()].iter().zip(&wts[span]).map(|(&j, &w)| (labels[j as usize], w)));
+                    tally.sort_unstable_by_key(|t| t.0);
+                    // Runs of one label, in label order: a later run must weigh strictly more.
+                    let mut best = (tally[0].0, 0.0f32);
+                    let mut run = best;
+                    for &(label, w) in tally.iter() {
+                        if label != run.0 {
+                            if run.1 > best.1 {
+                                best = run;
+                            }
+                            run = (label, 0.0);
+                        }
+                        run.1 += w;
+                    }
+                    if run.1 > best.1 {
+                        best = run;
+                    }
+                    best.0
+                })
+                .collect();
+        }
+        labels
+    }
+
     /// Symmetric adjacency in CSR form: `(offsets, neighbours, weights)`.
     pub fn adjacency(&self) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
         let deg = self.degrees();
@@ -102,6 +142,23 @@ impl Permutation {
             .iter()
             .flat_map(|&new| rows[new as usize * width..(new as usize + 1) * width].iter().copied())
             .collect()
+    }
+
+    /// This order with the nodes grouped by cluster: `levels` (coarse to fine, each a cluster
+    /// per old index, nested) sort the nodes, level by level, and this order breaks the ties. So
+    /// every cluster at every level is a run of indices, a cluster's neighbours in the next
+    /// coarser level lie near it, and inside a cluster the nodes keep this order.
+    pub fn grouped_by(&self, levels: &[Vec<u32>]) -> Permutation {
+        let mut order = self.order.clone();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            levels.iter().map(|l| l[a].cmp(&l[b])).find(|o| o.is_ne()).unwrap_or(self.rank[a].cmp(&self.rank[b]))
+        });
+        let mut rank = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            rank[old as usize] = new as u32;
+        }
+        Permutation { order, rank }
     }
 
     /// Moves a neighbour table of old indices to new order, rows and entries alike.
@@ -234,5 +291,52 @@ mod tests {
         let t = NeighborTable::from_rows(1, &[vec![(1, 0.5)], vec![(0, 0.5)], vec![], vec![], vec![], vec![]]);
         let back = p.table_to_old(&t);
         assert_eq!(&back.indices()[..3], &[2, NO_NEIGHBOR, 0]);
+    }
+
+    #[test]
+    fn label_propagation_finds_two_cliques_joined_by_an_edge_at_any_thread_count() {
+        // Cliques {0, 2, 4, 6, 8} and {1, 3, 5, 7, 9} (interleaved indices), bridged by 8-9.
+        let mut edges = Vec::new();
+        for parity in 0..2u32 {
+            let members: Vec<u32> = (0..5).map(|k| 2 * k + parity).collect();
+            for (a, &i) in members.iter().enumerate() {
+                edges.extend(members[a + 1..].iter().map(|&j| (i, j)));
+            }
+        }
+        edges.push((8, 9));
+        edges.sort_unstable();
+        let g = Graph { n: 10, weights: vec![1.0; edges.len()], edges };
+        let labels = g.propagated_labels(4);
+        assert_eq!(labels, vec![0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+        let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        assert_eq!(three.install(|| g.propagated_labels(4)), labels);
+        // Grouped by them, each clique is a run of indices, in breadth-first order (from 0, the
+        // bridge reaches 9 first).
+        let p = g.locality_order().grouped_by(&[labels]);
+        assert_eq!(p.order, vec![0, 2, 4, 6, 8, 9, 1, 3, 5, 7]);
+        // No rounds: every node its own label.
+        assert_eq!(g.propagated_labels(0), (0..10).collect::<Vec<u32>>());
+    }
+
+    #[test]
+    fn grouping_by_clusters_makes_each_cluster_a_run_in_the_old_order() {
+        // A path 0-1-…-7: its breadth-first order is the identity. Two regions, {0,1,4,5} and
+        // {2,3,6,7}, each of two clusters.
+        let g = Graph { n: 8, edges: (0..7).map(|i| (i, i + 1)).collect(), weights: vec![1.0; 7] };
+        let bfs = g.locality_order();
+        assert_eq!(bfs.order, (0..8).collect::<Vec<u32>>());
+        let coarse = vec![1, 1, 0, 0, 1, 1, 0, 0];
+        let fine = vec![3, 2, 0, 1, 2, 3, 1, 0];
+        let p = bfs.grouped_by(&[coarse, fine]);
+        // Region 0: cluster 0 (2 then 7, in the old order), cluster 1 (3, 6); region 1: cluster 2
+        // (1, 4), cluster 3 (0, 5).
+        assert_eq!(p.order, vec![2, 7, 3, 6, 1, 4, 0, 5]);
+        for (new, &old) in p.order.iter().enumerate() {
+            assert_eq!(p.rank[old as usize] as usize, new);
+        }
+        let rows: Vec<u32> = (0..16).collect();
+        assert_eq!(p.to_old(&p.to_new(&rows, 2), 2), rows);
+        // No levels: the order itself.
+        assert_eq!(bfs.grouped_by(&[]), bfs);
     }
 }

@@ -95,13 +95,31 @@ impl Laps {
     }
 }
 
-/// What a caller wants kept beyond the map.
-#[derive(Debug, Clone, Copy, Default)]
+/// What a caller wants kept beyond the map, and from what size the nodes are grouped.
+#[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
     /// Keep the co-occurrence stage's table, before isolated entities are dropped, in
     /// [`Built::graph`] (for `--export-graph`; it costs the table's memory until written).
     pub keep_graph: bool,
+    /// Maps of this many entities or more order their nodes by rough communities as well
+    /// ([`GROUPED_ORDER_MIN_ENTITIES`]; tests set it low to take that path on a small map).
+    pub grouped_order_from: usize,
 }
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self { keep_graph: false, grouped_order_from: GROUPED_ORDER_MIN_ENTITIES }
+    }
+}
+
+/// Maps of this many entities or more group their nodes by rough communities before the
+/// embedding: about where the embedding (16 floats a node) outgrows a core's caches. Smaller
+/// maps keep the breadth-first order alone (and their bits).
+pub const GROUPED_ORDER_MIN_ENTITIES: usize = 1 << 16;
+
+/// Rounds of label propagation for the grouped order: on a planted million, 5 rounds left
+/// 24,731 groups of its 200 clusters, 12 left 162 and 25 left 154, at about 0.4 s a round.
+const LABEL_ROUNDS: usize = 12;
 
 /// Runs every stage on the input `params` names, read through `files`.
 pub fn run(params: &Valid<BuildParams>, files: &dyn InputFiles, progress: &dyn Progress) -> Result<Built> {
@@ -298,8 +316,20 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
     let g = graph::knn_graph(&top, graph_params.neighbors);
     counts.graph_edges = g.edges.len() as u64;
     // Embedding, neighbours and layout run on a breadth-first relabelling of the graph, so
-    // related entities sit close in memory; results are put back in entity order below.
-    let perm = g.locality_order();
+    // related entities sit close in memory; results are put back in entity order below. Once
+    // its frontier spans the graph, breadth-first order interleaves communities, so on large
+    // maps the nodes are grouped by rough communities too (label propagation, in parallel),
+    // each group in breadth-first order and the groups in that of their labels' nodes: the
+    // edges UMAP and the neighbour search walk then stay in cache (a fifth off UMAP on a
+    // planted million).
+    let breadth_first = g.locality_order();
+    let perm = if n >= options.grouped_order_from {
+        let labels = g.propagated_labels(LABEL_ROUNDS);
+        let keys: Vec<u32> = labels.iter().map(|&l| breadth_first.rank[l as usize]).collect();
+        breadth_first.grouped_by(&[keys])
+    } else {
+        breadth_first
+    };
     let local = g.permuted(&perm);
     laps.lap("graph");
 

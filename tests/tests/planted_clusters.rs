@@ -7,26 +7,34 @@ use std::path::Path;
 
 use starmap_core::input::FileSystem;
 use starmap_core::knn::knn;
-use starmap_core::pipeline;
+use starmap_core::pipeline::{self, RunOptions};
 use starmap_core::progress::NoProgress;
 use starmap_core::{BuildParams, InputParams, Params};
 use starmap_format::read::{parse_manifest, Column, Map};
-use starmap_format::{ReadError, FILE_MANIFEST};
+use starmap_format::{ReadError, FILE_CLUSTERS, FILE_MANIFEST, FILE_NEIGHBORS, FILE_POINTS};
 use starmap_tests::metrics::adjusted_rand_index;
 use starmap_tests::planted::{generate, PlantedConfig};
 
 fn build(dir: &Path, tune: impl FnOnce(&mut BuildParams)) -> Map {
-    let p = generate(&PlantedConfig { clusters: 12, ..PlantedConfig::sized(2400, 60_000, 11) });
+    build_with(dir, tune, RunOptions::default(), "map")
+}
+
+/// Builds the planted data (written once into `dir`) into `dir/out`, run with `options`, and
+/// reads the map back.
+fn build_with(dir: &Path, tune: impl FnOnce(&mut BuildParams), options: RunOptions, out: &str) -> Map {
     let inter = dir.join("planted.csv.gz");
     let meta = dir.join("clusters.csv");
-    p.write_csv(&inter).unwrap();
-    p.write_metadata(&meta).unwrap();
+    if !inter.is_file() {
+        let p = generate(&PlantedConfig { clusters: 12, ..PlantedConfig::sized(2400, 60_000, 11) });
+        p.write_csv(&inter).unwrap();
+        p.write_metadata(&meta).unwrap();
+    }
     let mut input = InputParams::new(&inter, "entity", "context");
     input.metadata = Some(meta);
     let mut params = BuildParams::new(input);
     tune(&mut params);
-    let built = pipeline::run(&params.validate().unwrap(), &FileSystem, &NoProgress).unwrap();
-    let out = dir.join("map");
+    let built = pipeline::run_with(&params.validate().unwrap(), &FileSystem, &NoProgress, options).unwrap();
+    let out = dir.join(out);
     pipeline::write(&built, &out, &[], None).unwrap();
     let manifest = parse_manifest(&std::fs::read(out.join(FILE_MANIFEST)).unwrap()).unwrap();
     Map::decode(manifest, |name| Ok::<_, ReadError>(std::fs::read(out.join(name)).unwrap())).unwrap()
@@ -134,6 +142,36 @@ fn the_map_clusters_recover_the_planted_ones_and_are_named_after_them() {
 }
 
 #[test]
+fn the_grouped_node_order_of_large_maps_changes_only_the_layouts_bits() {
+    // Large maps order their nodes by rough communities before the embedding; here a small map
+    // takes that path. The clusters are the same (they read the graph in entity order); the
+    // layouts are as good, and the same bits at any thread count.
+    let dir = tempfile::tempdir().unwrap();
+    let tune = |p: &mut BuildParams| {
+        p.layouts = vec!["umap:epochs=50".parse().unwrap()];
+        p.quality_label = Some("cluster".into());
+    };
+    let grouped = RunOptions { grouped_order_from: 0, ..RunOptions::default() };
+    let plain = build_with(dir.path(), tune, RunOptions::default(), "plain");
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let a = one.install(|| build_with(dir.path(), tune, grouped, "grouped-1"));
+    let b = three.install(|| build_with(dir.path(), tune, grouped, "grouped-3"));
+    assert_eq!(a.manifest.clusters, plain.manifest.clusters, "the same clusters, names and all");
+    assert_eq!(a.clusters.as_ref().unwrap().levels, plain.clusters.as_ref().unwrap().levels);
+    let bytes = |out: &str, name: &str| std::fs::read(dir.path().join(out).join(name)).unwrap();
+    for name in [FILE_POINTS, FILE_NEIGHBORS, FILE_CLUSTERS] {
+        assert_eq!(bytes("grouped-1", name), bytes("grouped-3", name), "{name}: 1 and 3 threads");
+    }
+    assert_eq!(a.manifest.layouts[0].quality, b.manifest.layouts[0].quality);
+    assert_ne!(bytes("grouped-1", FILE_POINTS), bytes("plain", FILE_POINTS), "another node order, another layout");
+    let (agree_grouped, _) = cluster_agreement(&a, 0);
+    let (agree_plain, chance) = cluster_agreement(&plain, 0);
+    eprintln!("10-NN cluster agreement: grouped order {agree_grouped:.3}, breadth-first {agree_plain:.3}");
+    assert!(agree_grouped > 0.7 && agree_grouped > 6.0 * chance && agree_grouped > agree_plain - 0.05);
+}
+
+#[test]
 fn without_clusters_the_map_has_none() {
     let dir = tempfile::tempdir().unwrap();
     let map = build(dir.path(), |p| {
@@ -141,8 +179,8 @@ fn without_clusters_the_map_has_none() {
         p.no_clusters = true;
     });
     assert!(map.manifest.clusters.is_none() && map.clusters.is_none());
-    assert!(map.manifest.file(starmap_format::FILE_CLUSTERS).is_none());
-    assert!(!dir.path().join("map").join(starmap_format::FILE_CLUSTERS).exists());
+    assert!(map.manifest.file(FILE_CLUSTERS).is_none());
+    assert!(!dir.path().join("map").join(FILE_CLUSTERS).exists());
     assert_eq!(map.manifest.build.params["no-clusters"].to_string(), "true");
 }
 

@@ -73,7 +73,7 @@ pub fn execute(job: &Job<'_>) -> Result<()> {
         return Err(site::no_viewer_error());
     }
     let bars = Bars::new(job.quiet);
-    let options = RunOptions { keep_graph: job.export_graph.is_some() };
+    let options = RunOptions { keep_graph: job.export_graph.is_some(), ..RunOptions::default() };
     let mut built = pipeline::run_with(&job.params, job.files, &bars, options)?;
     built.content.title.clone_from(&job.title);
     built.content.description = (job.describe)(&built);
