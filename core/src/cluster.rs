@@ -25,7 +25,7 @@ use rand_pcg::Pcg64Mcg;
 
 use starmap_format::MAX_CLUSTERS;
 
-use crate::graph::Graph;
+use crate::graph::{Adjacency, Graph};
 use crate::hash::mix64;
 
 /// Maps with fewer entities get no clusters: a handful of entities a cluster names little the
@@ -70,9 +70,15 @@ pub struct Net {
 impl Net {
     /// The relationship graph as a weighted network (mutual edges weigh 2).
     pub fn from_graph(g: &Graph) -> Self {
-        let (offsets, nbrs, wts) = g.adjacency();
+        Self::from_adjacency(g.adjacency())
+    }
+
+    /// The network of an adjacency already built (the pipeline builds it once, for the node
+    /// order too).
+    pub fn from_adjacency(adj: Adjacency) -> Self {
+        let Adjacency { offsets, nbrs, wts } = adj;
         let wts: Vec<f64> = wts.iter().map(|&w| f64::from(w)).collect();
-        let strength: Vec<f64> = (0..g.n).map(|i| wts[offsets[i]..offsets[i + 1]].iter().sum()).collect();
+        let strength: Vec<f64> = (0..offsets.len() - 1).map(|i| wts[offsets[i]..offsets[i + 1]].iter().sum()).collect();
         let total = strength.iter().sum();
         Self { offsets, nbrs, wts, strength, total }
     }
@@ -453,11 +459,12 @@ fn nearest_count(
 /// them, the resolution found for about [`FINE_RATIO`] times as many clusters of at least
 /// [`FINE_MEAN_SIZE`] entities on average), so that a reader can go from regions to
 /// neighbourhoods.
-pub fn hierarchy(g: &Graph, seed: u64) -> Vec<Vec<u32>> {
-    if g.n < MIN_ENTITIES {
+pub fn hierarchy(adj: Adjacency, seed: u64) -> Vec<Vec<u32>> {
+    let n = adj.n();
+    if n < MIN_ENTITIES {
         return Vec::new();
     }
-    let base = Net::from_graph(g);
+    let base = Net::from_adjacency(adj);
     let (natural, natural_count) = leiden(&base, 1.0, seed);
     if natural_count < 2 {
         return Vec::new();
@@ -487,7 +494,7 @@ pub fn hierarchy(g: &Graph, seed: u64) -> Vec<Vec<u32>> {
             net = net.aggregate(&map, count);
         }
     } else {
-        let target = (FINE_RATIO * natural_count).min(g.n / FINE_MEAN_SIZE);
+        let target = (FINE_RATIO * natural_count).min(n / FINE_MEAN_SIZE);
         if target >= 2 * natural_count {
             // Communities of the edges inside each cluster lie inside it: the levels nest.
             let inside = base.within(&levels[0]);
@@ -639,7 +646,7 @@ mod tests {
         // finest level finds the cliques, then about 20 arcs of the ring, with a middle level
         // between (150 ≥ 6 × 20).
         let g = ring_of_cliques(150, 15);
-        let levels = hierarchy(&g, 5);
+        let levels = hierarchy(g.adjacency(), 5);
         assert_eq!(levels.len(), 3);
         let counts: Vec<usize> = levels.iter().map(|l| *l.iter().max().unwrap() as usize + 1).collect();
         assert_eq!(counts[2], 150, "{counts:?}");
@@ -661,12 +668,12 @@ mod tests {
             }
             assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
         }
-        assert_eq!(hierarchy(&g, 5), levels, "the same for a seed");
+        assert_eq!(hierarchy(g.adjacency(), 5), levels, "the same for a seed");
         // Small maps, and maps with a single cluster, get none.
-        assert!(hierarchy(&ring_of_cliques(4, 6), 0).is_empty());
-        assert!(hierarchy(&graph(40, &clique_edges(0, 40)), 0).is_empty());
+        assert!(hierarchy(ring_of_cliques(4, 6).adjacency(), 0).is_empty());
+        assert!(hierarchy(graph(40, &clique_edges(0, 40)).adjacency(), 0).is_empty());
         // Few clusters of few entities make one level.
-        assert_eq!(hierarchy(&ring_of_cliques(8, 6), 0).len(), 1);
+        assert_eq!(hierarchy(ring_of_cliques(8, 6).adjacency(), 0).len(), 1);
     }
 
     #[test]
@@ -678,7 +685,7 @@ mod tests {
             edges.extend(clique_edges(a * 8, 8));
             edges.extend((a + 1..60).map(|b| (a * 8 + b % 8, b * 8 + a % 8)));
         }
-        let levels = hierarchy(&graph(480, &edges), 2);
+        let levels = hierarchy(graph(480, &edges).adjacency(), 2);
         assert_eq!(levels.len(), 1);
         assert_eq!(levels[0].iter().max(), Some(&59));
     }
@@ -709,7 +716,7 @@ mod tests {
             edges.push((group * 100, (group + 1) % 8 * 100 + 50));
         }
         let g = graph(800, &edges);
-        let levels = hierarchy(&g, 1);
+        let levels = hierarchy(g.adjacency(), 1);
         assert_eq!(levels.len(), 2);
         let counts: Vec<usize> = levels.iter().map(|l| *l.iter().max().unwrap() as usize + 1).collect();
         // The groups, then about 800 / 25 = 32 (a level can only split groups into runs of

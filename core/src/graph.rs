@@ -58,22 +58,116 @@ impl Graph {
         d
     }
 
+    /// The graph's [`Adjacency`], built in parallel with the same result at any thread count:
+    /// the nodes are cut into one range a thread, and each range passes over every edge in
+    /// order, placing the entries of its own nodes as one sequential pass would place them all.
+    pub fn adjacency(&self) -> Adjacency {
+        let n = self.n;
+        let parts = rayon::current_num_threads().clamp(1, n.max(1));
+        let bounds: Vec<usize> = (0..=parts).map(|p| p * n / parts).collect();
+        let degrees: Vec<Vec<usize>> = (0..parts)
+            .into_par_iter()
+            .map(|p| {
+                let nodes = bounds[p]..bounds[p + 1];
+                let mut deg = vec![0usize; nodes.len()];
+                for_entries_in(self, nodes, |a, _, _| deg[a] += 1);
+                deg
+            })
+            .collect();
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        for d in degrees.iter().flatten() {
+            offsets.push(offsets[offsets.len() - 1] + d);
+        }
+        let mut nbrs = vec![0u32; offsets[n]];
+        let mut wts = vec![0f32; offsets[n]];
+        // Each range's entries are one slice of the arrays; the ranges fill theirs at once.
+        let mut slices = Vec::with_capacity(parts);
+        let (mut nbrs_left, mut wts_left) = (&mut nbrs[..], &mut wts[..]);
+        for p in 0..parts {
+            let len = offsets[bounds[p + 1]] - offsets[bounds[p]];
+            let (nb, nb_rest) = nbrs_left.split_at_mut(len);
+            let (wt, wt_rest) = wts_left.split_at_mut(len);
+            slices.push((p, nb, wt));
+            (nbrs_left, wts_left) = (nb_rest, wt_rest);
+        }
+        slices.into_par_iter().for_each(|(p, nb, wt)| {
+            let nodes = bounds[p]..bounds[p + 1];
+            let base = offsets[nodes.start];
+            let mut fill: Vec<usize> = offsets[nodes.clone()].iter().map(|&o| o - base).collect();
+            for_entries_in(self, nodes, |a, b, w| {
+                let slot = &mut fill[a];
+                nb[*slot] = b;
+                wt[*slot] = w;
+                *slot += 1;
+            });
+        });
+        Adjacency { offsets, nbrs, wts }
+    }
+}
+
+/// Passes over every edge of `g` in order, handing each entry (node − `nodes.start`, other end,
+/// weight) whose node lies in `nodes` to `take`.
+fn for_entries_in(g: &Graph, nodes: std::ops::Range<usize>, mut take: impl FnMut(usize, u32, f32)) {
+    for (&(i, j), &w) in g.edges.iter().zip(&g.weights) {
+        if nodes.contains(&(i as usize)) {
+            take(i as usize - nodes.start, j, w);
+        }
+        if nodes.contains(&(j as usize)) {
+            take(j as usize - nodes.start, i, w);
+        }
+    }
+}
+
+/// A graph's symmetric adjacency in CSR form: node `i`'s neighbours are
+/// `nbrs[offsets[i]..offsets[i + 1]]` (in index order, since the edges are sorted), each edge's
+/// weight beside it in `wts`.
+/// Built once ([`Graph::adjacency`]) for the node order, and then handed to the clusters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjacency {
+    /// Where each node's entries start (`n + 1` of them).
+    pub offsets: Vec<usize>,
+    /// Neighbours, node after node.
+    pub nbrs: Vec<u32>,
+    /// Edge weights, parallel to `nbrs`.
+    pub wts: Vec<f32>,
+}
+
+impl Adjacency {
+    /// Number of nodes.
+    pub fn n(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Node `i`'s neighbours, in index order.
+    pub fn neighbours(&self, i: usize) -> &[u32] {
+        &self.nbrs[self.offsets[i]..self.offsets[i + 1]]
+    }
+
     /// Rough communities, to order the nodes by: `rounds` rounds of label propagation. Every
     /// node starts with its own index as label and each round takes the label of greatest
     /// weight among its neighbours and itself (weight 1; ties go to the smaller label). A round
     /// reads only the labels of the round before, so nodes are independent: they run in
     /// parallel, with the same result at any thread count (the weights, 1 and 2, add exactly).
+    /// Rounds stop early once none changes a label, since every later one would repeat it.
     pub fn propagated_labels(&self, rounds: usize) -> Vec<u32> {
-        let (offsets, nbrs, wts) = self.adjacency();
-        let mut labels: Vec<u32> = (0..self.n as u32).collect();
+        let n = self.n();
+        let mut labels: Vec<u32> = (0..n as u32).collect();
         for _ in 0..rounds {
-            labels = (0..self.n)
+            let next: Vec<u32> = (0..n)
                 .into_par_iter()
                 .map_init(Vec::new, |tally: &mut Vec<(u32, f32)>, i| {
+                    let span = self.offsets[i]..self.offsets[i + 1];
+                    let own = labels[i];
+                    // Most nodes of a settled community agree with all their neighbours already.
+                    if self.nbrs[span.clone()].iter().all(|&j| labels[j as usize] == own) {
+                        return own;
+                    }
                     tally.clear();
-                    tally.push((labels[i], 1.0));
-                    let span = offsets[i]..offsets[i + 1];
-                    tally.extend(nbrs[span.clone()].iter().zip(&wts[span]).map(|(&j, &w)| (labels[j as usize], w)));
+                    tally.push((own, 1.0));
+                    tally.extend(
+                        self.nbrs[span.clone()].iter().zip(&self.wts[span]).map(|(&j, &w)| (labels[j as usize], w)),
+                    );
                     tally.sort_unstable_by_key(|t| t.0);
                     // Runs of one label, in label order: a later run must weigh strictly more.
                     let mut best = (tally[0].0, 0.0f32);
@@ -93,28 +187,41 @@ impl Graph {
                     best.0
                 })
                 .collect();
+            let settled = next == labels;
+            labels = next;
+            if settled {
+                break;
+            }
         }
         labels
     }
 
-    /// Symmetric adjacency in CSR form: `(offsets, neighbours, weights)`.
-    pub fn adjacency(&self) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
-        let deg = self.degrees();
-        let mut offsets = vec![0usize; self.n + 1];
-        for i in 0..self.n {
-            offsets[i + 1] = offsets[i] + deg[i] as usize;
-        }
-        let mut fill = offsets.clone();
-        let mut nbrs = vec![0u32; offsets[self.n]];
-        let mut wts = vec![0f32; offsets[self.n]];
-        for (&(i, j), &w) in self.edges.iter().zip(&self.weights) {
-            for (a, b) in [(i, j), (j, i)] {
-                nbrs[fill[a as usize]] = b;
-                wts[fill[a as usize]] = w;
-                fill[a as usize] += 1;
+    /// A breadth-first order of the nodes (each component from its lowest index, neighbours in
+    /// index order): graph neighbours get nearby indices, so the stages that walk edges touch
+    /// nearby memory. Deterministic.
+    pub fn breadth_first_order(&self) -> Permutation {
+        let n = self.n();
+        let mut rank = vec![u32::MAX; n];
+        let mut order = Vec::with_capacity(n);
+        let mut queue = std::collections::VecDeque::new();
+        for start in 0..n {
+            if rank[start] != u32::MAX {
+                continue;
+            }
+            rank[start] = order.len() as u32;
+            order.push(start as u32);
+            queue.push_back(start);
+            while let Some(u) = queue.pop_front() {
+                for &v in self.neighbours(u) {
+                    if rank[v as usize] == u32::MAX {
+                        rank[v as usize] = order.len() as u32;
+                        order.push(v);
+                        queue.push_back(v as usize);
+                    }
+                }
             }
         }
-        (offsets, nbrs, wts)
+        Permutation { order, rank }
     }
 }
 
@@ -150,7 +257,8 @@ impl Permutation {
     /// coarser level lie near it, and inside a cluster the nodes keep this order.
     pub fn grouped_by(&self, levels: &[Vec<u32>]) -> Permutation {
         let mut order = self.order.clone();
-        order.sort_unstable_by(|&a, &b| {
+        // The ranks break every tie, so the parallel sort is deterministic.
+        order.par_sort_unstable_by(|&a, &b| {
             let (a, b) = (a as usize, b as usize);
             levels.iter().map(|l| l[a].cmp(&l[b])).find(|o| o.is_ne()).unwrap_or(self.rank[a].cmp(&self.rank[b]))
         });
@@ -185,34 +293,6 @@ impl Permutation {
 }
 
 impl Graph {
-    /// A breadth-first order of the nodes (each component from its lowest index, neighbours in
-    /// index order): graph neighbours get nearby indices, so the stages that walk edges touch
-    /// nearby memory. Deterministic.
-    pub fn locality_order(&self) -> Permutation {
-        let (offsets, nbrs, _) = self.adjacency();
-        let mut rank = vec![u32::MAX; self.n];
-        let mut order = Vec::with_capacity(self.n);
-        let mut queue = std::collections::VecDeque::new();
-        for start in 0..self.n {
-            if rank[start] != u32::MAX {
-                continue;
-            }
-            rank[start] = order.len() as u32;
-            order.push(start as u32);
-            queue.push_back(start);
-            while let Some(u) = queue.pop_front() {
-                for &v in &nbrs[offsets[u]..offsets[u + 1]] {
-                    if rank[v as usize] == u32::MAX {
-                        rank[v as usize] = order.len() as u32;
-                        order.push(v);
-                        queue.push_back(v as usize);
-                    }
-                }
-            }
-        }
-        Permutation { order, rank }
-    }
-
     /// The same graph with nodes renamed by `perm`.
     pub fn permuted(&self, perm: &Permutation) -> Graph {
         let mut pairs: Vec<((u32, u32), f32)> = self
@@ -224,7 +304,8 @@ impl Graph {
                 ((a.min(b), a.max(b)), w)
             })
             .collect();
-        pairs.sort_unstable_by_key(|p| p.0);
+        // Edges are distinct, so no two keys tie and the parallel sort is deterministic.
+        pairs.par_sort_unstable_by_key(|p| p.0);
         Graph { n: self.n, edges: pairs.iter().map(|p| p.0).collect(), weights: pairs.iter().map(|p| p.1).collect() }
     }
 }
@@ -232,14 +313,14 @@ impl Graph {
 /// The symmetrised k-nearest-neighbour graph from each entity's first `k` top neighbours.
 pub fn knn_graph(top: &NeighborTable, k: usize) -> Graph {
     let n = top.n();
-    let mut directed: Vec<(u32, u32)> = Vec::with_capacity(n * k);
-    for i in 0..n {
-        for (j, _) in top.of(i).take(k) {
-            let (a, b) = if (i as u32) < j { (i as u32, j) } else { (j, i as u32) };
-            directed.push((a, b));
-        }
-    }
-    directed.sort_unstable();
+    let mut directed: Vec<(u32, u32)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            top.of(i).take(k).map(move |(j, _)| if (i as u32) < j { (i as u32, j) } else { (j, i as u32) })
+        })
+        .collect();
+    // Equal pairs are identical, so the parallel sort's result does not depend on the threads.
+    directed.par_sort_unstable();
     let mut edges = Vec::with_capacity(directed.len());
     let mut weights: Vec<f32> = Vec::with_capacity(directed.len());
     for e in directed {
@@ -267,18 +348,61 @@ mod tests {
         assert_eq!(g.edges, vec![(0, 1), (0, 2), (1, 2)]);
         assert_eq!(g.weights, vec![2.0, 1.0, 1.0]);
         assert_eq!(g.degrees(), vec![2, 2, 2, 0]);
-        let (off, nb, _) = g.adjacency();
-        assert_eq!(&nb[off[0]..off[1]], &[1, 2]);
-        assert_eq!(off[4] - off[3], 0);
+        let adj = g.adjacency();
+        assert_eq!(adj.neighbours(0), &[1, 2]);
+        assert!(adj.neighbours(3).is_empty());
         // k = 1 keeps only each row's strongest.
         assert_eq!(knn_graph(&top, 1).edges, vec![(0, 1), (0, 2)]);
+    }
+
+    #[test]
+    fn the_parallel_adjacency_is_the_sequential_one_at_any_thread_count() {
+        // A pseudo-random graph with hubs, isolated nodes and mutual edges.
+        let n = 300u32;
+        let mut edges: Vec<(u32, u32)> = (0..2000u64)
+            .map(|t| {
+                let h = crate::hash::mix64(t);
+                let (a, b) = ((h % 97) as u32 * 3 % n, (h >> 32) as u32 % n);
+                (a.min(b), a.max(b))
+            })
+            .filter(|&(a, b)| a != b && a != 0)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let weights = edges.iter().map(|&(a, b)| if (a + b) % 3 == 0 { 2.0 } else { 1.0 }).collect();
+        let g = Graph { n: n as usize, edges, weights };
+        // The sequential construction: one pass over the edges, in order.
+        let deg = g.degrees();
+        let mut offsets = vec![0usize];
+        for d in &deg {
+            offsets.push(offsets[offsets.len() - 1] + *d as usize);
+        }
+        let mut fill = offsets.clone();
+        let (mut nbrs, mut wts) = (vec![0u32; offsets[g.n]], vec![0f32; offsets[g.n]]);
+        for (&(i, j), &w) in g.edges.iter().zip(&g.weights) {
+            for (a, b) in [(i, j), (j, i)] {
+                nbrs[fill[a as usize]] = b;
+                wts[fill[a as usize]] = w;
+                fill[a as usize] += 1;
+            }
+        }
+        let expected = Adjacency { offsets, nbrs, wts };
+        assert!(expected.neighbours(0).is_empty(), "node 0 is isolated, as the graph meant");
+        for threads in [1, 2, 3, 7] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            assert_eq!(pool.install(|| g.adjacency()), expected, "{threads} threads");
+        }
+        for i in 0..g.n {
+            assert!(expected.neighbours(i).windows(2).all(|w| w[0] < w[1]), "index order");
+        }
+        assert_eq!(Graph { n: 0, edges: Vec::new(), weights: Vec::new() }.adjacency().n(), 0);
     }
 
     #[test]
     fn locality_order_is_a_permutation_that_round_trips() {
         // Two paths interleaved by index: 0-2-4 and 1-3-5.
         let g = Graph { n: 6, edges: vec![(0, 2), (1, 3), (2, 4), (3, 5)], weights: vec![1.0; 4] };
-        let p = g.locality_order();
+        let p = g.adjacency().breadth_first_order();
         assert_eq!(p.order, vec![0, 2, 4, 1, 3, 5]);
         for (new, &old) in p.order.iter().enumerate() {
             assert_eq!(p.rank[old as usize] as usize, new);
@@ -306,16 +430,16 @@ mod tests {
         edges.push((8, 9));
         edges.sort_unstable();
         let g = Graph { n: 10, weights: vec![1.0; edges.len()], edges };
-        let labels = g.propagated_labels(4);
+        let labels = g.adjacency().propagated_labels(4);
         assert_eq!(labels, vec![0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
         let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-        assert_eq!(three.install(|| g.propagated_labels(4)), labels);
+        assert_eq!(three.install(|| g.adjacency().propagated_labels(4)), labels);
         // Grouped by them, each clique is a run of indices, in breadth-first order (from 0, the
         // bridge reaches 9 first).
-        let p = g.locality_order().grouped_by(&[labels]);
+        let p = g.adjacency().breadth_first_order().grouped_by(&[labels]);
         assert_eq!(p.order, vec![0, 2, 4, 6, 8, 9, 1, 3, 5, 7]);
         // No rounds: every node its own label.
-        assert_eq!(g.propagated_labels(0), (0..10).collect::<Vec<u32>>());
+        assert_eq!(g.adjacency().propagated_labels(0), (0..10).collect::<Vec<u32>>());
     }
 
     #[test]
@@ -323,7 +447,7 @@ mod tests {
         // A path 0-1-…-7: its breadth-first order is the identity. Two regions, {0,1,4,5} and
         // {2,3,6,7}, each of two clusters.
         let g = Graph { n: 8, edges: (0..7).map(|i| (i, i + 1)).collect(), weights: vec![1.0; 7] };
-        let bfs = g.locality_order();
+        let bfs = g.adjacency().breadth_first_order();
         assert_eq!(bfs.order, (0..8).collect::<Vec<u32>>());
         let coarse = vec![1, 1, 0, 0, 1, 1, 0, 0];
         let fine = vec![3, 2, 0, 1, 2, 3, 1, 0];

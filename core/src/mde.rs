@@ -425,8 +425,8 @@ fn embed_in_blocks(
             (0..graph.n * dim).map(|_| rng.sample::<f64, _>(StandardNormal)).collect()
         }
         Init::Spectral => {
-            let (offsets, nbrs, wts) = graph.adjacency();
-            spectral::embedding(&offsets, &nbrs, &wts, dim, seed)
+            let adj = graph.adjacency();
+            spectral::embedding(&adj.offsets, &adj.nbrs, &adj.wts, dim, seed)
         }
     };
     centre(&mut x, dim);

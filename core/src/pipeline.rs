@@ -322,9 +322,10 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
     // each group in breadth-first order and the groups in that of their labels' nodes: the
     // edges UMAP and the neighbour search walk then stay in cache (a fifth off UMAP on a
     // planted million).
-    let breadth_first = g.locality_order();
+    let adjacency = g.adjacency();
+    let breadth_first = adjacency.breadth_first_order();
     let perm = if n >= options.grouped_order_from {
-        let labels = g.propagated_labels(LABEL_ROUNDS);
+        let labels = adjacency.propagated_labels(LABEL_ROUNDS);
         let keys: Vec<u32> = labels.iter().map(|&l| breadth_first.rank[l as usize]).collect();
         breadth_first.grouped_by(&[keys])
     } else {
@@ -336,8 +337,9 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
     // Clusters (Leiden) run on one thread: local moving is sequential by nature. They run beside
     // the embedding, which takes every other thread meanwhile, so the build does not wait for
     // them. Neither reads what the other writes, so the bits are those of running them in turn.
-    // Clusters read the graph in entity order, so ties in their numbering go by entity index.
-    let g_entity_order = g;
+    // Clusters read the graph in entity order (the adjacency the node order was found from), so
+    // ties in their numbering go by entity index.
+    drop(g);
     let g = local;
     let mde_params = params.mde();
     let entities = Entities { ids: &entity_ids, popularity: &popularity, columns: &columns, label_column };
@@ -348,8 +350,7 @@ fn back(params: &Valid<BuildParams>, front: Front, progress: &dyn Progress, opti
             }
             let clock = Instant::now();
             let task = progress.task("clusters", Unit::Unmeasured);
-            let levels = cluster::hierarchy(&g_entity_order, params.seed);
-            drop(g_entity_order);
+            let levels = cluster::hierarchy(adjacency, params.seed);
             let clusters = cluster_names::describe(&levels, &entities);
             task.end();
             (clusters, Some(clock.elapsed().as_secs_f64()))

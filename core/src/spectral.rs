@@ -135,8 +135,8 @@ mod tests {
         }
         edges.push((0, 8));
         let g = Graph { n: 16, weights: vec![1.0; edges.len()], edges };
-        let (o, nb, w) = g.adjacency();
-        let x = embedding(&o, &nb, &w, 2, 1);
+        let adj = g.adjacency();
+        let x = embedding(&adj.offsets, &adj.nbrs, &adj.wts, 2, 1);
         let first: Vec<f64> = (0..16).map(|i| x[i * 2]).collect();
         let a = first[..8].iter().all(|&v| v > 0.0) && first[8..].iter().all(|&v| v < 0.0);
         let b = first[..8].iter().all(|&v| v < 0.0) && first[8..].iter().all(|&v| v > 0.0);

@@ -145,7 +145,7 @@ fn prepare(o: &Options, top_k: usize) -> Result<Shared, String> {
 
     let clock = Instant::now();
     let g = graph::knn_graph(&top, graph_params.neighbors);
-    let perm = g.locality_order();
+    let perm = g.adjacency().breadth_first_order();
     let g = g.permuted(&perm);
     let (emb, _) = mde::embed(&g, &params.mde(), params.seed, &NoProgress);
     let embedding = Embedding { dim: emb.dim, coords: perm.to_old(&emb.coords, emb.dim) };
