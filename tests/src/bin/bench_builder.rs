@@ -112,12 +112,34 @@ fn layout_rows(manifest: &serde_json::Value) -> Vec<LayoutRow> {
         .unwrap_or_default()
 }
 
+/// A build outlives a bench stopped by `kill` (only Ctrl-C reaches the whole process group)
+/// and would keep a core busy for many minutes, spoiling whatever is timed next: on Linux the
+/// kernel sends it SIGTERM when the bench dies.
+#[cfg(target_os = "linux")]
+fn stop_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the forked child before exec and only calls prctl, which is
+    // async-signal-safe and touches no memory of ours.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stop_with_parent(_cmd: &mut Command) {}
+
 fn run(bin: &Path, case: &Case, out: &Path, threads: &Option<String>) -> Result<Row, String> {
     let mut cmd = Command::new(bin);
     cmd.arg("build").args(&case.args).arg("--out").arg(out).arg("--quiet");
     if let Some(t) = threads {
         cmd.arg("--threads").arg(t);
     }
+    stop_with_parent(&mut cmd);
     let start = Instant::now();
     let o = cmd.output().map_err(|e| format!("{}: {e}", bin.display()))?;
     let wall_secs = start.elapsed().as_secs_f64();
