@@ -130,9 +130,8 @@ pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progr
 
 /// [`top_similar`], bucketing the rows with at least `min_per_bucket` entries per bucket of ids
 /// (and at most `MAX_BUCKETED`); the others use the dense accumulator. The table is the same
-/// bits either way: tests and probes compare the two.
-#[doc(hidden)]
-pub fn top_similar_with(
+/// bits either way, as the tests check.
+fn top_similar_with(
     inter: &Interactions,
     k: usize,
     similarity: Similarity,
