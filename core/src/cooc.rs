@@ -2,11 +2,13 @@
 //!
 //! Entity i's row of the co-occurrence matrix is built from i's contexts alone (a dense
 //! accumulator per worker, or on large maps a small one per bucket of partner ids), scored,
-//! and cut to its strongest `k` entries at once. The n × n
+//! and cut to its strongest `k` entries at once. For cosine, each partner's weights come
+//! divided by its norm beforehand, so scoring a row reads only its own norm. The n × n
 //! matrix never exists, not even sparsely: memory is O(n·k), time is Σ over contexts of
 //! |context|². Rows are independent, so they run in parallel and the result does not depend on
 //! the thread count.
 
+use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -35,6 +37,7 @@ choice! {
 struct ByEntity {
     offsets: Vec<usize>,
     contexts: Vec<u32>,
+    /// The interactions' weights; [`top_similar_with`] then folds in their contexts' weights.
     weights: Vec<f32>,
 }
 
@@ -116,15 +119,19 @@ struct Scratch {
     grouped: Vec<(u32, f32)>,
     /// Per bucket: its entry count, then its first slot, then its end.
     heads: Vec<usize>,
-    small: Vec<f32>,
-    acc: Vec<f32>,
+    /// Sums in f64: added in f32, a pair's sum drifts by up to a rounding a term (5e-7 on the
+    /// films demo against the Spark job's f64, whose test allows 1e-6).
+    small: Vec<f64>,
+    acc: Vec<f64>,
     touched: Vec<u32>,
     row: Vec<(u32, f32)>,
 }
 
 /// Finds every entity's `k` most similar entities, strongest first (value: the similarity).
 pub fn top_similar(inter: &Interactions, k: usize, similarity: Similarity, progress: &dyn Progress) -> NeighborTable {
-    let min_per_bucket = if inter.n_entities() >= BUCKETED_FROM { 4 } else { usize::MAX };
+    // A row of one entry a bucket still gains: its partners' adds would each miss the cache in
+    // the dense accumulator (1M probe: 0.88× the stage's rows against four entries a bucket).
+    let min_per_bucket = if inter.n_entities() >= BUCKETED_FROM { 1 } else { usize::MAX };
     top_similar_with(inter, k, similarity, progress, min_per_bucket)
 }
 
@@ -140,7 +147,7 @@ fn top_similar_with(
 ) -> NeighborTable {
     let n = inter.n_entities();
     let buckets = n.div_ceil(BUCKET);
-    let ent = by_entity(inter, transpose_parts(inter.ctx_entities.len()));
+    let mut ent = by_entity(inter, transpose_parts(inter.ctx_entities.len()));
     let context_weight: Vec<f32> = (0..inter.n_contexts())
         .map(|c| match similarity {
             Similarity::CosineDamped => {
@@ -150,6 +157,7 @@ fn top_similar_with(
         })
         .collect();
     let norms: Vec<f32> = (0..n)
+        .into_par_iter()
         .map(|i| {
             let range = ent.offsets[i]..ent.offsets[i + 1];
             let sq: f64 = ent.contexts[range.clone()]
@@ -160,6 +168,26 @@ fn top_similar_with(
             sq.sqrt() as f32
         })
         .collect();
+    // The row's own weights carry their context's weight, so a row never reads it.
+    ent.weights.par_iter_mut().zip(&ent.contexts).for_each(|(w, &c)| *w *= context_weight[c as usize]);
+    // Each partner's weights come divided by its norm, so a row's scores need only its own norm.
+    // Reading each partner's norm instead was a random read per partner per row: a third of the
+    // stage at 1M (a profile of the row loop).
+    let partner_weights: Cow<'_, [f32]> = match similarity {
+        Similarity::Count => Cow::Borrowed(&inter.ctx_weights),
+        _ => Cow::Owned(
+            inter
+                .ctx_entities
+                .par_iter()
+                .zip(&inter.ctx_weights)
+                .map(|(&j, &w)| match norms[j as usize] {
+                    // Only zero weights give a zero norm; they stay zero (floored like any other).
+                    0.0 => 0.0,
+                    norm => w / norm,
+                })
+                .collect(),
+        ),
+    };
     progress.set_total(n as u64);
 
     let rows: Vec<Vec<(u32, f32)>> = (0..n)
@@ -188,9 +216,11 @@ fn top_similar_with(
                     s.touched.resize(bound, 0);
                 }
                 s.row.clear();
-                let score = |raw: f32, j: u32| match similarity {
-                    Similarity::Count => raw,
-                    _ => raw / (norms[i] * norms[j as usize]).max(f32::MIN_POSITIVE),
+                let score = |raw: f64| match similarity {
+                    Similarity::Count => raw as f32,
+                    // An entity whose weights are all zero is similar to nothing.
+                    _ if norms[i] == 0.0 => 0.0,
+                    _ => (raw / f64::from(norms[i])) as f32,
                 };
                 if bound >= min_per_bucket.saturating_mul(buckets) && bound <= MAX_BUCKETED {
                     // The dense accumulator (4 MB at 1M entities) misses the cache on nearly
@@ -200,7 +230,7 @@ fn top_similar_with(
                     s.gathered.clear();
                     s.heads.iter_mut().for_each(|h| *h = 0);
                     let (heads, gathered) = (&mut s.heads, &mut s.gathered);
-                    for_each_entry(inter, &ent, &context_weight, i, |j, w| {
+                    for_each_entry(inter, &ent, &partner_weights, i, |j, w| {
                         heads[(j >> BUCKET_BITS) as usize + 1] += 1;
                         gathered.push((j, w));
                     });
@@ -222,26 +252,26 @@ fn top_similar_with(
                             let slot = &mut s.small[j as usize & (BUCKET - 1)];
                             s.touched[touched] = j;
                             touched += usize::from(*slot == 0.0);
-                            *slot += w;
+                            *slot += f64::from(w);
                         }
                         for &j in &s.touched[..touched] {
                             let raw = std::mem::take(&mut s.small[j as usize & (BUCKET - 1)]);
-                            s.row.push((j, score(raw, j)));
+                            s.row.push((j, score(raw)));
                         }
                         start = end;
                     }
                 } else {
                     let mut touched = 0;
                     let (acc, noted) = (&mut s.acc, &mut s.touched);
-                    for_each_entry(inter, &ent, &context_weight, i, |j, w| {
+                    for_each_entry(inter, &ent, &partner_weights, i, |j, w| {
                         let slot = &mut acc[j as usize];
                         noted[touched] = j;
                         touched += usize::from(*slot == 0.0);
-                        *slot += w;
+                        *slot += f64::from(w);
                     });
                     for &j in &s.touched[..touched] {
                         let raw = std::mem::take(&mut s.acc[j as usize]);
-                        s.row.push((j, score(raw, j)));
+                        s.row.push((j, score(raw)));
                     }
                 }
                 // Strongest first; ties by index, so the order the partners came in does not
@@ -269,17 +299,17 @@ fn top_similar_with(
 fn for_each_entry(
     inter: &Interactions,
     ent: &ByEntity,
-    context_weight: &[f32],
+    partner_weights: &[f32],
     i: usize,
     mut add: impl FnMut(u32, f32),
 ) {
     for p in ent.offsets[i]..ent.offsets[i + 1] {
         let c = ent.contexts[p] as usize;
-        let wi = ent.weights[p] * context_weight[c];
-        for q in inter.ctx_offsets[c]..inter.ctx_offsets[c + 1] {
-            let j = inter.ctx_entities[q];
+        let wi = ent.weights[p];
+        let members = inter.ctx_offsets[c]..inter.ctx_offsets[c + 1];
+        for (&j, &w) in inter.ctx_entities[members.clone()].iter().zip(&partner_weights[members]) {
             if j as usize != i {
-                add(j, (wi * inter.ctx_weights[q]).max(f32::MIN_POSITIVE));
+                add(j, (wi * w).max(f32::MIN_POSITIVE));
             }
         }
     }
@@ -332,6 +362,20 @@ mod tests {
         assert!((row0[0].1 - 1.0).abs() < 1e-6); // identical context sets
         assert!((row0[1].1 - 1.0 / (2.0f32 * 3.0).sqrt()).abs() < 1e-6);
         assert_eq!(top.degree(2), 2);
+    }
+
+    #[test]
+    fn an_entity_whose_weights_are_all_zero_is_similar_to_nothing() {
+        // 2 shares both contexts with 0 and 1, always with weight zero. Its pairs stay edges, of
+        // weight about zero; dividing by a zero norm once made them score their count (2).
+        let inter = interactions(3, &[&[(0, 1.0), (1, 1.0), (2, 0.0)], &[(0, 1.0), (1, 2.0), (2, 0.0)]]);
+        let top = top_similar(&inter, 2, Similarity::Cosine, &NoProgress);
+        assert_eq!(top.of(2).collect::<Vec<_>>(), vec![(0, 0.0), (1, 0.0)]);
+        let row0: Vec<(u32, f32)> = top.of(0).collect();
+        assert_eq!(row0[0].0, 1);
+        assert!((row0[0].1 - 3.0 / 10f32.sqrt()).abs() < 1e-6);
+        assert_eq!(row0[1].0, 2);
+        assert!(row0[1].1 < 1e-30, "{}", row0[1].1);
     }
 
     #[test]
@@ -409,7 +453,7 @@ mod tests {
             assert!(dense.iter().filter(|r| r.len() == 7).count() > 4000, "most rows are full");
             for threads in [1, 3] {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-                for min_per_bucket in [0, 4, 40] {
+                for min_per_bucket in [0, 1, 4, 40] {
                     let got = pool.install(|| top_similar_with(&inter, 7, similarity, &NoProgress, min_per_bucket));
                     assert_eq!(bits(&got), dense, "{similarity}, {threads} threads, {min_per_bucket} per bucket");
                 }

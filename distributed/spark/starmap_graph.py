@@ -29,8 +29,8 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, NumericType
 
 MASK = (1 << 64) - 1
-# f32::MIN_POSITIVE: the native builder floors each pair contribution and each norm product
-# at it, so a pair sharing only zero-weight interactions is still an edge (with weight ~0).
+# f32::MIN_POSITIVE: the native builder floors each pair contribution at it, so a pair sharing
+# only zero-weight interactions is still an edge (with weight ~0).
 F32_MIN_POSITIVE = 1.1754943508222875e-38
 DEFAULTS = dict(min_contexts=2, max_context_size=1000, k=90, seed=0, similarity="cosine")
 
@@ -290,12 +290,15 @@ def similarities(pairs: DataFrame, entity_norms: DataFrame, similarity: str) -> 
         return pairs.select("source", "target", F.col("raw").alias("weight"))
     ns = entity_norms.select(F.col("entity").alias("source"), F.col("norm").alias("ns"))
     nt = entity_norms.select(F.col("entity").alias("target"), F.col("norm").alias("nt"))
-    denom = F.greatest(F.col("ns") * F.col("nt"), F.lit(F32_MIN_POSITIVE))
-    return (
-        pairs.join(ns, "source")
-        .join(nt, "target")
-        .select("source", "target", (F.col("raw") / denom).alias("weight"))
+    # A norm is zero only where every weight is: such a source is similar to nothing, and such a
+    # target's terms are all floored, so natively (weights pre-divided by the target's norm, 0
+    # for a zero norm) they are divided by the source's norm alone.
+    weight = (
+        F.when(F.col("ns") == 0, F.lit(0.0))
+        .when(F.col("nt") == 0, F.col("raw") / F.col("ns"))
+        .otherwise(F.col("raw") / (F.col("ns") * F.col("nt")))
     )
+    return pairs.join(ns, "source").join(nt, "target").select("source", "target", weight.alias("weight"))
 
 
 def top_k(scores: DataFrame, k: int) -> DataFrame:

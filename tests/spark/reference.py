@@ -69,16 +69,22 @@ def graph(rows, min_contexts, max_context_size, transform, similarity, k, seed):
         for e, w in members:
             by_entity[e].append((c, w))
     norms = [math.sqrt(sum(w * w * ctxw[c] for c, w in by_entity[i])) for i in range(len(ids))]
+    # Partners' weights come divided by their norm (0 for a zero norm), rows by their own norm.
+    cosine = similarity != "count"
+    scaled = [
+        [(j, (wj / norms[j] if norms[j] > 0 else 0.0) if cosine else wj) for j, wj in members]
+        for members in ctx_members
+    ]
     edges = []
     for i in range(len(ids)):
         acc = {}
         for c, wi in by_entity[i]:
-            for j, wj in ctx_members[c]:
+            for j, wj in scaled[c]:
                 if j != i:
                     acc[j] = acc.get(j, 0.0) + max(wi * ctxw[c] * wj, F32_MIN_POSITIVE)
         row = []
         for j, raw in acc.items():
-            score = raw if similarity == "count" else raw / max(norms[i] * norms[j], F32_MIN_POSITIVE)
+            score = raw / norms[i] if cosine and norms[i] > 0 else 0.0 if cosine else raw
             row.append((j, score))
         row.sort(key=lambda t: (-t[1], t[0]))
         edges += [(ids[i], ids[j], s) for j, s in row[:k]]
