@@ -104,8 +104,8 @@ fn by_entity(inter: &Interactions, parts: usize) -> ByEntity {
 /// accumulator that stays in L1 (4 KiB).
 const BUCKET_BITS: u32 = 10;
 const BUCKET: usize = 1 << BUCKET_BITS;
-/// From this many entities on, rows are summed by bucket. Below it the dense accumulator (4
-/// bytes an entity, 2 MiB at this size) is as fast or faster: measured at 200k and 400k
+/// From this many entities on, rows are summed by bucket. Below it the dense accumulator (8
+/// bytes an entity, 4 MiB at this size) is as fast or faster: measured at 200k and 400k
 /// entities; at 1M bucketing took a fifth off the stage (docs/SCALE.md).
 const BUCKETED_FROM: usize = 1 << 19;
 /// Rows with more partner entries than this are summed in the dense accumulator instead, so
@@ -223,7 +223,7 @@ fn top_similar_with(
                     _ => (raw / f64::from(norms[i])) as f32,
                 };
                 if bound >= min_per_bucket.saturating_mul(buckets) && bound <= MAX_BUCKETED {
-                    // The dense accumulator (4 MB at 1M entities) misses the cache on nearly
+                    // The dense accumulator (8 MB at 1M entities) misses the cache on nearly
                     // every add once other work shares it; grouping the entries by bucket
                     // first (a stable counting sort, in cache) keeps every add in L1. Each
                     // partner's weights are still added in the same order: the same sums.
