@@ -2,7 +2,8 @@
 //! animation frames, timers, arriving files) is sent as a job; jobs run one at a time, in the
 //! order sent. A job sent while another runs (a `focus()` inside a command fires a `focus`
 //! event at once) waits in the queue and runs right after, from the same loop. Nothing runs
-//! re-entrantly, so no job ever finds the state busy, and none is lost.
+//! re-entrantly, so no job ever finds the state busy, and none is lost. Code outside a job that
+//! reads the state does so inside [`Sender::hold`], so a job sent meanwhile waits as well.
 //!
 //! Plain Rust (no browser types), so its ordering is tested natively; `web` runs it.
 
@@ -68,6 +69,21 @@ impl<J> Sender<J> {
     pub fn send_next(&self, job: impl Into<J>) {
         self.queue.jobs.borrow_mut().push_front(job.into());
         self.drain();
+    }
+
+    /// Runs `f` as a job would run: jobs sent meanwhile (by an event that `f` fires at once)
+    /// wait until it returns, then run. For reading the state outside a job (the loader between
+    /// files, a listener that must act inside the user's gesture) without a job finding it
+    /// borrowed.
+    pub fn hold<R>(&self, f: impl FnOnce() -> R) -> R {
+        let q = &self.queue;
+        let outer = q.running.replace(true);
+        let r = f();
+        if !outer {
+            q.running.set(false);
+            self.drain();
+        }
+        r
     }
 
     /// Runs queued jobs until none is left; returns at once while a job runs (that job's loop
@@ -160,5 +176,33 @@ mod tests {
         });
         tx.send("press /");
         assert_eq!(*state.borrow(), vec!["press /", "focus"]);
+    }
+
+    #[test]
+    fn a_job_sent_while_the_state_is_held_outside_a_job_waits_for_it() {
+        let tx: Sender<&'static str> = Sender::new();
+        let state = Rc::new(RefCell::new(Vec::new()));
+        let s = state.clone();
+        tx.start(move |job| s.try_borrow_mut().expect("the holder let go first").push(job));
+        let seen = tx.hold(|| {
+            let held = state.borrow();
+            tx.send("fired while held");
+            held.len()
+        });
+        assert_eq!(seen, 0);
+        assert_eq!(*state.borrow(), vec!["fired while held"]);
+        // Inside a job, holding changes nothing: what it sends runs after that job.
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let inner: Sender<u32> = Sender::new();
+        let (it, l) = (inner.clone(), log.clone());
+        inner.start(move |j| {
+            l.borrow_mut().push(j);
+            if j == 1 {
+                it.hold(|| it.send(2u32));
+                l.borrow_mut().push(100);
+            }
+        });
+        inner.send(1u32);
+        assert_eq!(*log.borrow(), vec![1, 100, 2]);
     }
 }

@@ -54,7 +54,11 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         let msg = format!("The viewer stopped on an internal error: {info}");
         web_sys::console::error_1(&msg.clone().into());
-        show_error(&msg);
+        // The first panic is the cause: a panic leaves what it held (a borrowed state) behind,
+        // so later ones only echo it and would hide it from the page.
+        if !STOPPED.with(|s| s.replace(true)) {
+            show_error(&msg);
+        }
     }));
     wasm_bindgen_futures::spawn_local(async {
         if let Err(e) = run().await {
@@ -72,16 +76,26 @@ fn reduced_motion(listeners: &mut Listeners, tx: &Sender) {
 }
 
 thread_local! {
+    /// Set by the first panic: no job runs after it.
+    static STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic stopped the viewer.
+pub fn stopped() -> bool {
+    STOPPED.with(|s| s.get())
+}
+
+thread_local! {
     /// Keeps the runtime and its listeners alive for the page's lifetime.
     static PAGE: RefCell<Option<(Rc<Runtime>, Listeners)>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` on the state now, from a listener that must act inside the user's gesture (a
-/// download); no job runs while a listener does, so the state is free.
+/// download); read through [`Runtime::read`], so an event fired meanwhile waits its turn.
 pub fn with_viewer(f: impl FnOnce(&Viewer)) {
     PAGE.with(|p| {
         if let Some((rt, _)) = &*p.borrow() {
-            f(&rt.viewer());
+            rt.read(f);
         }
     });
 }
@@ -108,7 +122,7 @@ fn index_points(rt: &Rc<Runtime>, tx: &Sender) {
                 continue;
             }
             tx.send(Command::IndexPoints);
-            if !rt.viewer().map().indexing_pending() {
+            if !rt.read(|v| v.map().indexing_pending()) {
                 break;
             }
         }
@@ -148,12 +162,11 @@ async fn run() -> Result<(), WebError> {
     let mut listeners = Listeners::default();
     reduced_motion(&mut listeners, &tx);
     tx.send(Command::ApplyUrl { hash: history::current_hash(), animate: false });
-    {
-        // The controls show the filters and the layouts from the start.
-        let v = rt.viewer();
-        panels::filters::sync(&page, &v);
-        panels::layouts::render(&page, &v);
-    }
+    // The controls show the filters and the layouts from the start.
+    rt.read(|v| {
+        panels::filters::sync(&page, v);
+        panels::layouts::render(&page, v);
+    });
     canvas::listen(&mut listeners, &page, &tx);
     panels::listen(&mut listeners, &page, &tx);
     PAGE.with(|p| *p.borrow_mut() = Some((rt.clone(), listeners)));
@@ -161,12 +174,8 @@ async fn run() -> Result<(), WebError> {
     // Files in the order drawing needs them; the rest are requested once the positions are in.
     let mut files = VecDeque::from([(FILE_POINTS, points_fetch)]);
     while let Some((name, fetch)) = files.pop_front() {
-        let (m, expect) = {
-            let v = rt.viewer();
-            let m = v.manifest().clone();
-            let expect = m.file(name).map(|f| f.bytes).unwrap_or(0);
-            (m, expect)
-        };
+        let m = rt.read(|v| v.manifest().clone());
+        let expect = m.file(name).map(|f| f.bytes).unwrap_or(0);
         let bytes = fetch.bytes(expect, &progress).await?;
         match name {
             FILE_POINTS => {
@@ -201,7 +210,7 @@ async fn run() -> Result<(), WebError> {
             FILE_CLUSTERS => {
                 let levels = Clusters::decode(&m, &bytes)?.levels;
                 // Colours and name places found here, between frames (see the layouts below).
-                let first = rt.viewer().map().placed(0).map(|p| p.world.clone());
+                let first = rt.read(|v| v.map().placed(0).map(|p| p.world.clone()));
                 let places = match first {
                     Some(first) => Some(ClusterPlaces::find(&m, &levels, &first, &mut Slicer::new()).await),
                     None => None,
@@ -213,7 +222,7 @@ async fn run() -> Result<(), WebError> {
                 drop(bytes);
                 // Placed onto the first layout here, between frames, not in a job. The first
                 // layout's positions are copied so no borrow of the state outlives a pause.
-                let first = rt.viewer().map().placed(0).map(|p| p.world.clone());
+                let first = rt.read(|v| v.map().placed(0).map(|p| p.world.clone()));
                 let placed = match first {
                     Some(first) => MapData::place_layouts(&m, &layouts, &first, &mut Slicer::new()).await,
                     None => Vec::new(),

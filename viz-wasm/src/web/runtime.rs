@@ -48,7 +48,7 @@ impl Runtime {
         // Weak: the queue lives inside the runtime.
         let weak: Weak<Self> = Rc::downgrade(&rt);
         tx.start(move |job| {
-            if let Some(rt) = weak.upgrade() {
+            if let Some(rt) = weak.upgrade().filter(|_| !super::stopped()) {
                 rt.run(job);
             }
         });
@@ -60,9 +60,10 @@ impl Runtime {
         self.gfx.borrow().frames()
     }
 
-    /// The state, for reading (never held across a send).
-    pub fn viewer(&self) -> std::cell::Ref<'_, Viewer> {
-        self.viewer.borrow()
+    /// Reads the state outside a job; a job sent meanwhile (an event `f` fires at once) runs
+    /// after `f` returns instead of finding the state borrowed.
+    pub fn read<R>(&self, f: impl FnOnce(&Viewer) -> R) -> R {
+        self.tx.hold(|| f(&self.viewer.borrow()))
     }
 
     fn run(&self, job: Job) {
