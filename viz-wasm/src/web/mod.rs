@@ -91,7 +91,7 @@ thread_local! {
 }
 
 /// Runs `f` on the state now, from a listener that must act inside the user's gesture (a
-/// download); read through [`Runtime::read`], so an event fired meanwhile waits its turn.
+/// download); read through `Runtime::read`, so an event fired meanwhile waits its turn.
 pub fn with_viewer(f: impl FnOnce(&Viewer)) {
     PAGE.with(|p| {
         if let Some((rt, _)) = &*p.borrow() {
