@@ -493,6 +493,24 @@ describe('viewer on bad or hostile data', () => {
     await page.close();
   });
 
+  it('a trap in the wasm stops the viewer with its message; a page script error does not', async () => {
+    const page = await browser.newPage();
+    // The wasm's exports, as trunk's loader announces them.
+    await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => (window.__wasm = e.detail.wasm)));
+    await page.goto(`${base}/`);
+    await waitState(page, 'ready');
+    // Another script's error is not the viewer's: the map goes on.
+    await page.evaluate(() => setTimeout(() => { throw new Error('not the viewer'); }));
+    await page.waitForTimeout(200);
+    assert.equal(await data(page, 'state'), 'ready');
+    // A real trap, uncaught in a timer: an allocation no wasm32 memory can hold aborts.
+    await page.evaluate(() => setTimeout(() => window.__wasm.__wbindgen_malloc(0xfffffff0, 8)));
+    await waitState(page, 'error');
+    assert.match(await text(page, '#error'), /The viewer stopped on an internal error: .*unreachable/i);
+    assert.equal(await page.locator('#loading').isVisible(), false);
+    await page.close();
+  });
+
   it('shows a hostile title as text and runs nothing', async () => {
     const page = await open(browser, `${base}/?data=/data/xss/`);
     await page.keyboard.press('/');

@@ -34,12 +34,12 @@ let server;
 let base;
 let wk;
 
-/** Opens `url` and waits until the viewer is `state` (or a later one, or shows an error). */
-async function open(url, state = 'ready') {
+/** Loads `url` afresh and waits until the viewer is `state` (or a later one, or an error). */
+async function load(url, state) {
   // A fresh document each time (a URL that differs only by its hash would not reload).
   await wk.goto('about:blank');
   await wk.goto(url);
-  const s = await wk.until(
+  return wk.until(
     (want) => {
       const s = document.body && document.body.dataset.state;
       const order = ['loading', 'drawn', 'ready'];
@@ -48,6 +48,22 @@ async function open(url, state = 'ready') {
     },
     { args: [state], what: `state ${state}` },
   );
+}
+
+// WebKitGTK 2.50 traps at random while a map loads (here about one run of this file in five):
+// `RuntimeError`s (a call through a null function, a memory access out of bounds) inside
+// js-sys' futures, never in Chromium or Firefox (web/README.md, "WebKit"). The viewer shows
+// them as an internal error. Such a load is tried once more, and the log says so; a second
+// one fails the test.
+const TRAP = /internal error/;
+
+/** Opens `url` and waits until the viewer is `state`; fails on an error not asked for. */
+async function open(url, state = 'ready') {
+  let s = await load(url, state);
+  if (s === 'error' && state !== 'error' && TRAP.test(await text('#error'))) {
+    console.log(`WebKit trapped loading ${url} (${await text('#error')}); loading it once more`);
+    s = await load(url, state);
+  }
   if (s === 'error' && state !== 'error') {
     throw new Error(`viewer showed an error: ${await text('#error')}`);
   }
@@ -155,29 +171,39 @@ describe('WebKit (WebKitGTK MiniBrowser, WebGL2 on llvmpipe)', { skip: (!require
   });
 
   it('?embed=1 draws inside an iframe', async () => {
-    await wk.goto('about:blank');
-    // Entered once its page has loaded: a script sent while the iframe still holds its first,
-    // empty document would be lost with it.
-    await wk.run(
-      (src) =>
-        new Promise((loaded) => {
-          const f = document.createElement('iframe');
-          f.id = 'a';
-          f.width = '600';
-          f.height = '400';
-          f.onload = loaded;
-          f.src = src;
-          document.body.appendChild(f);
-        }),
-      `${base}/?embed=1#s=${FILM.id}`,
-    );
-    await wk.frame(await wk.find('#a'));
-    try {
+    for (let attempt = 1; ; attempt++) {
+      await wk.goto('about:blank');
+      // Entered once its page has loaded: a script sent while the iframe still holds its
+      // first, empty document would be lost with it.
+      await wk.run(
+        (src) =>
+          new Promise((loaded) => {
+            const f = document.createElement('iframe');
+            f.id = 'a';
+            f.width = '600';
+            f.height = '400';
+            f.onload = loaded;
+            f.src = src;
+            document.body.appendChild(f);
+          }),
+        `${base}/?embed=1#s=${FILM.id}`,
+      );
+      await wk.frame(await wk.find('#a'));
       const s = await wk.until(
         () => ['ready', 'error'].includes(document.body?.dataset.state) && document.body.dataset.state,
         { what: 'the embed ready' },
       );
-      assert.equal(s, 'ready', s === 'error' ? await text('#error') : '');
+      const error = s === 'error' ? await text('#error') : '';
+      if (attempt === 1 && TRAP.test(error)) {
+        // As in open(): WebKit's random trap, one more load.
+        console.log(`WebKit trapped loading the embed (${error}); loading it once more`);
+        await wk.frame(null);
+        continue;
+      }
+      assert.equal(s, 'ready', error);
+      break;
+    }
+    try {
       assert.equal(await wk.run(() => document.getElementById('panel').checkVisibility()), false, 'no side panel');
       await detailsShown();
       assert.equal(await text('#details-title'), FILM.title);

@@ -60,11 +60,38 @@ pub fn start() {
             show_error(&msg);
         }
     }));
+    stop_on_trap();
     wasm_bindgen_futures::spawn_local(async {
         if let Err(e) = run().await {
             show_error(&e.to_string());
         }
     });
+}
+
+/// Shows a trap on the page: a `WebAssembly.RuntimeError` (a memory access out of bounds, a
+/// call through a null function) is no Rust panic, so the hook never sees it, and the page
+/// would wait forever with whatever the trap left borrowed. WebKitGTK 2.50 traps at random
+/// while a map loads (web/README.md, "WebKit"); so does any bug of ours that reaches one.
+fn stop_on_trap() {
+    let on_error = |what: &'static str| {
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let Ok(thrown) = js_sys::Reflect::get(&ev, &what.into()) else { return };
+            if thrown.is_instance_of::<js_sys::WebAssembly::RuntimeError>() && !STOPPED.with(|s| s.replace(true)) {
+                let msg = format!("The viewer stopped on an internal error: {}", dom::js_text(&thrown));
+                web_sys::console::error_1(&msg.clone().into());
+                show_error(&msg);
+            }
+        })
+    };
+    let window = dom::window();
+    // Uncaught in a listener or a timer (`error`), or in a promise's callback (its rejection).
+    for (event, field) in [("error", "error"), ("unhandledrejection", "reason")] {
+        let listener = on_error(field);
+        if window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref()).is_ok() {
+            // For the page's lifetime.
+            listener.forget();
+        }
+    }
 }
 
 /// Tells the viewer whether the page prefers reduced motion, now and whenever that changes.
@@ -76,7 +103,7 @@ fn reduced_motion(listeners: &mut Listeners, tx: &Sender) {
 }
 
 thread_local! {
-    /// Set by the first panic: no job runs after it.
+    /// Set by the first panic or trap: no job runs after it.
     static STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
