@@ -51,21 +51,24 @@ use crate::state::{ClusterPlaces, Command, MapData, NameIndexes, Viewer};
 pub fn start() {
     // Load phases on <body data-t-*> (ms since navigation), for the benchmarks.
     Probe::TStart.stamp();
-    std::panic::set_hook(Box::new(|info| {
-        let msg = format!("The viewer stopped on an internal error: {info}");
-        web_sys::console::error_1(&msg.clone().into());
-        // The first panic is the cause: a panic leaves what it held (a borrowed state) behind,
-        // so later ones only echo it and would hide it from the page.
-        if !STOPPED.with(|s| s.replace(true)) {
-            show_error(&msg);
-        }
-    }));
+    std::panic::set_hook(Box::new(|info| stop(&info.to_string())));
     stop_on_trap();
     wasm_bindgen_futures::spawn_local(async {
         if let Err(e) = run().await {
             show_error(&e.to_string());
         }
     });
+}
+
+/// Stops the viewer on an internal error (a panic, a trap), logs it, and shows the first on
+/// the page: the first is the cause, since a panic or a trap leaves what it held (a borrowed
+/// state) behind, and later ones only echo it and would hide it.
+fn stop(cause: &str) {
+    let msg = format!("The viewer stopped on an internal error: {cause}");
+    web_sys::console::error_1(&msg.clone().into());
+    if !STOPPED.with(|s| s.replace(true)) {
+        show_error(&msg);
+    }
 }
 
 /// Shows a trap on the page: a `WebAssembly.RuntimeError` (a memory access out of bounds, a
@@ -76,10 +79,8 @@ fn stop_on_trap() {
     let on_error = |what: &'static str| {
         Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             let Ok(thrown) = js_sys::Reflect::get(&ev, &what.into()) else { return };
-            if thrown.is_instance_of::<js_sys::WebAssembly::RuntimeError>() && !STOPPED.with(|s| s.replace(true)) {
-                let msg = format!("The viewer stopped on an internal error: {}", dom::js_text(&thrown));
-                web_sys::console::error_1(&msg.clone().into());
-                show_error(&msg);
+            if thrown.is_instance_of::<js_sys::WebAssembly::RuntimeError>() {
+                stop(&dom::js_text(&thrown));
             }
         })
     };
