@@ -108,7 +108,7 @@ thread_local! {
     static STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether a panic stopped the viewer.
+/// Whether a panic or a trap stopped the viewer.
 pub fn stopped() -> bool {
     STOPPED.with(|s| s.get())
 }
