@@ -3,6 +3,8 @@
 //! context (CSR) for the co-occurrence stage. Every later stage works on indices; ids come back
 //! only when the map is written.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -373,24 +375,145 @@ fn receive(rx: &std::sync::mpsc::Receiver<(usize, Parsed)>) -> (usize, Parsed) {
     }
 }
 
-/// `(context, entity, weight)` rows as each context's `(entity, weight)` in file order:
-/// `grouped[offsets[c]..offsets[c + 1]]`.
-fn group_by_context(triples: Vec<(u32, u32, f32)>, contexts: usize) -> (Vec<usize>, Vec<(u32, f32)>) {
+/// A context's member: its entity in the high 32 bits, its weight's bits in the low ones (one
+/// word, so that the parallel counting sort can place it with one atomic store).
+fn pack(entity: u32, weight: f32) -> u64 {
+    (entity as u64) << 32 | weight.to_bits() as u64
+}
+
+fn entity_of(member: u64) -> u32 {
+    (member >> 32) as u32
+}
+
+fn weight_of(member: u64) -> f32 {
+    f32::from_bits(member as u32)
+}
+
+/// Parts the rows are cut into for [`group_by_context`]: up to one a thread, at most 8 (each
+/// holds a counter per context), none under 64k rows.
+fn grouping_parts(rows: usize) -> usize {
+    rayon::current_num_threads().min(8).min(rows >> 16).max(1)
+}
+
+/// `(context, entity, weight)` rows as each context's members in file order:
+/// `grouped[offsets[c]..offsets[c + 1]]`, a stable counting sort in `parts` parts at once. Each
+/// part (a run of rows) counts its contexts; the counts give each part its first slot in each
+/// context, after the earlier parts'; then every part places its rows. The slots are disjoint
+/// but interleaved, so they are written as relaxed atomics (plain stores on x86). The result
+/// does not depend on `parts`.
+fn group_by_context(triples: &[(u32, u32, f32)], contexts: usize, parts: usize) -> (Vec<usize>, Vec<u64>) {
+    let bounds: Vec<usize> = (0..=parts).map(|p| p * triples.len() / parts).collect();
+    let mut starts: Vec<Vec<usize>> = (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mut count = vec![0usize; contexts];
+            for &(c, _, _) in &triples[bounds[p]..bounds[p + 1]] {
+                count[c as usize] += 1;
+            }
+            count
+        })
+        .collect();
+    // Each part's count of a context becomes the part's first slot in it.
     let mut offsets = vec![0usize; contexts + 1];
-    for &(c, _, _) in &triples {
-        offsets[c as usize + 1] += 1;
+    let mut next = 0;
+    for (c, offset) in offsets[..contexts].iter_mut().enumerate() {
+        *offset = next;
+        for part in starts.iter_mut() {
+            let count = part[c];
+            part[c] = next;
+            next += count;
+        }
     }
-    for c in 0..contexts {
-        offsets[c + 1] += offsets[c];
+    offsets[contexts] = next;
+    let grouped: Vec<AtomicU64> = (0..triples.len()).into_par_iter().map(|_| AtomicU64::new(0)).collect();
+    starts.into_par_iter().enumerate().for_each(|(p, mut fill)| {
+        for &(c, e, w) in &triples[bounds[p]..bounds[p + 1]] {
+            let slot = &mut fill[c as usize];
+            grouped[*slot].store(pack(e, w), Relaxed);
+            *slot += 1;
+        }
+    });
+    // Same layout, so this collects in place.
+    (offsets, grouped.into_iter().map(AtomicU64::into_inner).collect())
+}
+
+/// Contexts a task of [`context_rows`] lays out.
+const CONTEXTS_PER_TASK: usize = 4096;
+
+/// The kept entities' part of every context (`members[offsets[c]..offsets[c] + lens[c]]`:
+/// merged, sorted by entity, in old indices), capped at `max` by the seeded hashes and
+/// weighted by `transform`, laid out one context after another, empty ones left out. Contexts
+/// run in parallel, `per_task` at a time, each written to its own place: the same arrays
+/// whatever the threads. Returns the offsets, entities, weights and how many were capped.
+#[allow(clippy::too_many_arguments)]
+fn context_rows(
+    members: &[u64],
+    offsets: &[usize],
+    lens: &[usize],
+    new_index: &[u32],
+    kept_hash: &[u64],
+    context_hash: &[u64],
+    (max, seed, transform): (usize, u64, WeightTransform),
+    per_task: usize,
+) -> (Vec<usize>, Vec<u32>, Vec<f32>, u64) {
+    let contexts = lens.len();
+    let kept_in = |c: usize| {
+        let all = &members[offsets[c]..offsets[c] + lens[c]];
+        all.iter().filter(|&&m| new_index[entity_of(m) as usize] != u32::MAX).count()
+    };
+    let kept: Vec<usize> = (0..contexts).into_par_iter().map(|c| kept_in(c).min(max)).collect();
+    let capped = (0..contexts).into_par_iter().filter(|&c| kept[c] == max && kept_in(c) > max).count() as u64;
+    let mut starts = Vec::with_capacity(contexts + 1);
+    starts.push(0usize);
+    for &k in &kept {
+        starts.push(starts[starts.len() - 1] + k);
     }
-    let mut fill = offsets.clone();
-    let mut grouped = vec![(0u32, 0f32); triples.len()];
-    for (c, e, w) in triples {
-        let at = &mut fill[c as usize];
-        grouped[*at] = (e, w);
-        *at += 1;
+    let total = starts[contexts];
+    let (mut entities, mut weights) = (vec![0u32; total], vec![0f32; total]);
+    // Each task's contexts and the part of the output they fill.
+    let mut tasks = Vec::with_capacity(contexts.div_ceil(per_task.max(1)));
+    let (mut rest_e, mut rest_w) = (entities.as_mut_slice(), weights.as_mut_slice());
+    for first in (0..contexts).step_by(per_task.max(1)) {
+        let last = (first + per_task.max(1)).min(contexts);
+        let len = starts[last] - starts[first];
+        let (e, tail_e) = std::mem::take(&mut rest_e).split_at_mut(len);
+        let (w, tail_w) = std::mem::take(&mut rest_w).split_at_mut(len);
+        (rest_e, rest_w) = (tail_e, tail_w);
+        tasks.push((first..last, e, w));
     }
-    (offsets, grouped)
+    tasks.into_par_iter().for_each(|(range, out_e, out_w)| {
+        let mut row: Vec<(u32, f32)> = Vec::new();
+        let mut at = 0;
+        for c in range {
+            row.clear();
+            for &m in &members[offsets[c]..offsets[c] + lens[c]] {
+                let e = new_index[entity_of(m) as usize];
+                if e != u32::MAX {
+                    row.push((e, weight_of(m)));
+                }
+            }
+            if row.len() > max {
+                // Keep the members with the smallest seeded hashes: a uniform sample that does
+                // not depend on the file's row order.
+                let salt = mix64(seed ^ context_hash[c]);
+                row.sort_by_key(|&(e, _)| (mix64(salt ^ kept_hash[e as usize]), e));
+                row.truncate(max);
+                row.sort_by_key(|&(e, _)| e);
+            }
+            for &(e, w) in &row {
+                out_e[at] = e;
+                out_w[at] = match transform {
+                    WeightTransform::Log1p => w.ln_1p(),
+                    WeightTransform::Raw => w,
+                    WeightTransform::Binary => 1.0,
+                };
+                at += 1;
+            }
+        }
+    });
+    let mut ctx_offsets = vec![0usize];
+    ctx_offsets.extend(starts[1..].iter().zip(&kept).filter(|&(_, &k)| k > 0).map(|(&end, _)| end));
+    (ctx_offsets, entities, weights, capped)
 }
 
 /// Reads and prepares the interactions from `table`: CSV in parallel blocks when its fields
@@ -448,8 +571,11 @@ fn ingest_with(
 
     // Rows grouped by context (a counting sort, file order kept within a context), then each
     // context's members sorted by entity, stably: the order of a stable sort by (context,
-    // entity), in linear time and without a second copy of the rows.
-    let (offsets, mut grouped) = group_by_context(triples, stats.contexts_seen as usize);
+    // entity), in linear time. Repeated pairs are then merged in place, their weights summed in
+    // file order (reproducible sums). Contexts run in parallel.
+    let (offsets, mut grouped) =
+        group_by_context(&triples, stats.contexts_seen as usize, grouping_parts(triples.len()));
+    drop(triples);
     let mut slices = Vec::with_capacity(offsets.len());
     let mut rest = grouped.as_mut_slice();
     for w in offsets.windows(2) {
@@ -457,33 +583,45 @@ fn ingest_with(
         slices.push(head);
         rest = tail;
     }
-    slices.par_iter_mut().for_each(|members| members.sort_by_key(|&(e, _)| e));
-    drop(slices);
-    // Repeated pairs merged in place, their weights summed in file order (reproducible sums).
-    let mut merged_offsets = Vec::with_capacity(offsets.len());
-    merged_offsets.push(0);
-    let mut kept = 0;
-    for w in offsets.windows(2) {
-        let start = kept;
-        for i in w[0]..w[1] {
-            let (e, weight) = grouped[i];
-            if kept > start && grouped[kept - 1].0 == e {
-                grouped[kept - 1].1 += weight;
-                stats.repeated_pairs += 1;
-            } else {
-                grouped[kept] = (e, weight);
-                kept += 1;
+    // Each context's members after merging (`grouped[offsets[c]..offsets[c] + lens[c]]`).
+    let lens: Vec<usize> = slices
+        .par_iter_mut()
+        .map(|members| {
+            members.sort_by_key(|&m| entity_of(m));
+            let mut kept = 0;
+            for i in 0..members.len() {
+                let m = members[i];
+                if kept > 0 && entity_of(members[kept - 1]) == entity_of(m) {
+                    members[kept - 1] = pack(entity_of(m), weight_of(members[kept - 1]) + weight_of(m));
+                } else {
+                    members[kept] = m;
+                    kept += 1;
+                }
             }
-        }
-        merged_offsets.push(kept);
-    }
-    grouped.truncate(kept);
-    drop(offsets);
+            kept
+        })
+        .collect();
+    drop(slices);
+    stats.repeated_pairs = grouped.len() as u64 - lens.iter().sum::<usize>() as u64;
 
-    let mut contexts_per_entity = vec![0u32; entities.len()];
-    for &(e, _) in &grouped {
-        contexts_per_entity[e as usize] += 1;
-    }
+    // Contexts per entity: a count per part of the contexts, added up (exact integers).
+    let parts = grouping_parts(grouped.len());
+    let contexts_per_entity = (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mut count = vec![0u32; entities.len()];
+            for c in p * lens.len() / parts..(p + 1) * lens.len() / parts {
+                for &m in &grouped[offsets[c]..offsets[c] + lens[c]] {
+                    count[entity_of(m) as usize] += 1;
+                }
+            }
+            count
+        })
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(a, &b)| *a += b);
+            a
+        })
+        .unwrap_or_else(|| vec![0; entities.len()]);
     let most = contexts_per_entity.iter().copied().max().unwrap_or(0);
     let mut new_index = vec![u32::MAX; entities.len()];
     let mut kept_hash = Vec::new();
@@ -509,39 +647,17 @@ fn ingest_with(
     }
     drop(entities);
 
-    let mut ctx_offsets = vec![0usize];
-    let mut ctx_entities = Vec::with_capacity(grouped.len());
-    let mut ctx_weights = Vec::with_capacity(grouped.len());
-    let mut members: Vec<(u32, f32)> = Vec::new();
-    for (ctx, w) in merged_offsets.windows(2).enumerate() {
-        members.clear();
-        for &(e, weight) in &grouped[w[0]..w[1]] {
-            if new_index[e as usize] != u32::MAX {
-                members.push((new_index[e as usize], weight));
-            }
-        }
-        if members.is_empty() {
-            continue;
-        }
-        if members.len() > params.max_context_size {
-            // Keep the members with the smallest seeded hashes: a uniform sample that does not
-            // depend on the file's row order.
-            stats.contexts_capped += 1;
-            let salt = mix64(seed ^ context_hash[ctx]);
-            members.sort_by_key(|&(e, _)| (mix64(salt ^ kept_hash[e as usize]), e));
-            members.truncate(params.max_context_size);
-        }
-        members.sort_by_key(|&(e, _)| e);
-        for &(e, w) in &members {
-            ctx_entities.push(e);
-            ctx_weights.push(match transform {
-                WeightTransform::Log1p => w.ln_1p(),
-                WeightTransform::Raw => w,
-                WeightTransform::Binary => 1.0,
-            });
-        }
-        ctx_offsets.push(ctx_entities.len());
-    }
+    let (ctx_offsets, ctx_entities, ctx_weights, capped) = context_rows(
+        &grouped,
+        &offsets,
+        &lens,
+        &new_index,
+        &kept_hash,
+        &context_hash,
+        (params.max_context_size, seed, transform),
+        CONTEXTS_PER_TASK,
+    );
+    stats.contexts_capped = capped;
     Ok(Interactions { entity_ids, popularity, ctx_offsets, ctx_entities, ctx_weights, stats })
 }
 
@@ -717,6 +833,71 @@ mod tests {
         assert_eq!((names.get_hashed("a", 1), names.get_hashed("b", 1), names.get_hashed("c", 2)), (0, 1, 2));
         assert_eq!((names.get_hashed("b", 1), names.get_hashed("a", 1), names.get("d")), (1, 0, 3));
         assert_eq!((0..4).map(|i| names.name(i)).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn grouping_in_parts_is_a_stable_sort_by_context() {
+        let mut x = 11u64;
+        let triples: Vec<(u32, u32, f32)> = (0..5000)
+            .map(|i| {
+                x = mix64(x.wrapping_add(i));
+                ((x % 97) as u32, (x >> 20) as u32 % 300, (x >> 40) as f32)
+            })
+            .collect();
+        let mut expected: Vec<(u32, u32, f32)> = triples.clone();
+        expected.sort_by_key(|&(c, _, _)| c);
+        for parts in [1, 2, 3, 7, 64] {
+            let (offsets, grouped) = group_by_context(&triples, 100, parts);
+            let got: Vec<(u32, u32, f32)> = (0..100)
+                .flat_map(|c| {
+                    grouped[offsets[c]..offsets[c + 1]].iter().map(move |&m| (c as u32, entity_of(m), weight_of(m)))
+                })
+                .collect();
+            assert_eq!(got, expected, "{parts} parts");
+            assert_eq!(offsets[97..], [5000; 4], "{parts} parts: contexts 97.. are empty");
+        }
+    }
+
+    #[test]
+    fn context_rows_are_the_same_in_any_tasks_and_threads() {
+        // 40 contexts of up to 30 members (sorted, distinct), entity 5 dropped, capped at 12.
+        let mut x = 5u64;
+        let (mut members, mut offsets, mut lens) = (Vec::new(), vec![], vec![]);
+        for c in 0..40u64 {
+            offsets.push(members.len());
+            let mut row: Vec<u32> = (0..(c * 7 % 31))
+                .map(|_| {
+                    x = mix64(x ^ c);
+                    (x % 50) as u32
+                })
+                .collect();
+            row.sort();
+            row.dedup();
+            lens.push(row.len());
+            members.extend(row.iter().map(|&e| pack(e, e as f32 + 0.5)));
+            members.push(pack(0, 9.0)); // past the context's merged members: never read
+        }
+        let new_index: Vec<u32> = (0..50).map(|e| if e == 5 { u32::MAX } else { e - (e > 5) as u32 }).collect();
+        let kept_hash: Vec<u64> = (0..49).map(|e| mix64(e * 3)).collect();
+        let context_hash: Vec<u64> = (0..40).map(|c| mix64(c + 100)).collect();
+        let rows = |per_task| {
+            let how = (12, 3, WeightTransform::Raw);
+            context_rows(&members, &offsets, &lens, &new_index, &kept_hash, &context_hash, how, per_task)
+        };
+        let one = rows(1);
+        let (ctx_offsets, entities, weights, capped) = &one;
+        assert!(*capped > 0 && ctx_offsets.len() < 41, "some capped ({capped}), the empty context left out");
+        for w in ctx_offsets.windows(2) {
+            assert!(w[1] - w[0] >= 1 && w[1] - w[0] <= 12);
+            assert!(entities[w[0]..w[1]].windows(2).all(|p| p[0] < p[1]), "sorted by entity");
+        }
+        assert!(entities.iter().zip(weights).all(|(&e, &w)| w == (e + (e >= 5) as u32) as f32 + 0.5));
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for per_task in [2, 7, 4096] {
+                assert_eq!(pool.install(|| rows(per_task)), one, "{threads} threads, {per_task} a task");
+            }
+        }
     }
 
     #[test]
