@@ -14,6 +14,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 
+use crate::counting;
 use crate::ingest::Interactions;
 use crate::neighbors::NeighborTable;
 use crate::params::choice;
@@ -41,18 +42,12 @@ struct ByEntity {
     weights: Vec<f32>,
 }
 
-/// Parts [`by_entity`] cuts the contexts into: up to one a thread, at most 8 (each holds a
-/// counter per entity), none under 64k entries.
-fn transpose_parts(entries: usize) -> usize {
-    rayon::current_num_threads().min(8).min(entries >> 16).max(1)
-}
-
-/// A stable counting sort of the interactions by entity, in parallel (on one thread it was a
-/// sequential 3 % of the stage). The contexts are cut into parts of about equal entries; each
-/// part counts its entities; the counts give each part its first slot for each entity, after
-/// the earlier parts' slots; then every part places its entries at once. The slots are
-/// disjoint but interleaved, so they are written as relaxed atomics (plain stores on x86). The
-/// result does not depend on the number of parts.
+/// A stable counting sort of the interactions by entity, in parallel (see [`counting`]; on one
+/// thread it was a sequential 3 % of the stage). The contexts are cut into parts of about equal
+/// entries; each part counts its entities; the counts give each part its first slot for each
+/// entity, after the earlier parts' slots; then every part places its entries at once. The
+/// slots are disjoint but interleaved, so they are written as relaxed atomics (plain stores on
+/// x86). The result does not depend on the number of parts.
 fn by_entity(inter: &Interactions, parts: usize) -> ByEntity {
     let n = inter.n_entities();
     let entries = inter.ctx_entities.len();
@@ -69,19 +64,8 @@ fn by_entity(inter: &Interactions, parts: usize) -> ByEntity {
             count
         })
         .collect();
-    // Each part's count of an entity becomes the part's first slot for it.
-    let mut offsets = vec![0usize; n + 1];
     let mut starts = counts;
-    let mut next = 0;
-    for (e, offset) in offsets[..n].iter_mut().enumerate() {
-        *offset = next;
-        for part in starts.iter_mut() {
-            let count = part[e];
-            part[e] = next;
-            next += count;
-        }
-    }
-    offsets[n] = next;
+    let offsets = counting::first_slots(&mut starts, n);
     let contexts: Vec<AtomicU32> = (0..entries).into_par_iter().map(|_| AtomicU32::new(0)).collect();
     let weights: Vec<AtomicU32> = (0..entries).into_par_iter().map(|_| AtomicU32::new(0)).collect();
     starts.into_par_iter().enumerate().for_each(|(p, mut fill)| {
@@ -147,7 +131,7 @@ fn top_similar_with(
 ) -> NeighborTable {
     let n = inter.n_entities();
     let buckets = n.div_ceil(BUCKET);
-    let mut ent = by_entity(inter, transpose_parts(inter.ctx_entities.len()));
+    let mut ent = by_entity(inter, counting::parts(inter.ctx_entities.len()));
     let context_weight: Vec<f32> = (0..inter.n_contexts())
         .map(|c| match similarity {
             Similarity::CosineDamped => {

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::counting;
 use crate::error::{BuildError, Location, Result};
 use crate::hash::{hash_str, mix64};
 use crate::params::{choice, require, ParamError, Params, Valid};
@@ -412,18 +413,10 @@ fn weight_of(member: u64) -> f32 {
     f32::from_bits(member as u32)
 }
 
-/// Parts the rows are cut into for [`group_by_context`]: up to one a thread, at most 8 (each
-/// holds a counter per context), none under 64k rows.
-fn grouping_parts(rows: usize) -> usize {
-    rayon::current_num_threads().min(8).min(rows >> 16).max(1)
-}
-
 /// `(context, entity, weight)` rows as each context's members in file order:
-/// `grouped[offsets[c]..offsets[c + 1]]`, a stable counting sort in `parts` parts at once. Each
-/// part (a run of rows) counts its contexts; the counts give each part its first slot in each
-/// context, after the earlier parts'; then every part places its rows. The slots are disjoint
-/// but interleaved, so they are written as relaxed atomics (plain stores on x86). The result
-/// does not depend on `parts`.
+/// `grouped[offsets[c]..offsets[c + 1]]`, a stable counting sort in `parts` parts at once (see
+/// [`counting`]). The slots are disjoint but interleaved, so they are written as relaxed
+/// atomics (plain stores on x86).
 fn group_by_context(triples: &[(u32, u32, f32)], contexts: usize, parts: usize) -> (Vec<usize>, Vec<u64>) {
     let bounds: Vec<usize> = (0..=parts).map(|p| p * triples.len() / parts).collect();
     let mut starts: Vec<Vec<usize>> = (0..parts)
@@ -436,18 +429,7 @@ fn group_by_context(triples: &[(u32, u32, f32)], contexts: usize, parts: usize) 
             count
         })
         .collect();
-    // Each part's count of a context becomes the part's first slot in it.
-    let mut offsets = vec![0usize; contexts + 1];
-    let mut next = 0;
-    for (c, offset) in offsets[..contexts].iter_mut().enumerate() {
-        *offset = next;
-        for part in starts.iter_mut() {
-            let count = part[c];
-            part[c] = next;
-            next += count;
-        }
-    }
-    offsets[contexts] = next;
+    let offsets = counting::first_slots(&mut starts, contexts);
     let grouped: Vec<AtomicU64> = (0..triples.len()).into_par_iter().map(|_| AtomicU64::new(0)).collect();
     starts.into_par_iter().enumerate().for_each(|(p, mut fill)| {
         for &(c, e, w) in &triples[bounds[p]..bounds[p + 1]] {
@@ -597,7 +579,7 @@ fn ingest_with(
     // entity), in linear time. Repeated pairs are then merged in place, their weights summed in
     // file order (reproducible sums). Contexts run in parallel.
     let (offsets, mut grouped) =
-        group_by_context(&triples, stats.contexts_seen as usize, grouping_parts(triples.len()));
+        group_by_context(&triples, stats.contexts_seen as usize, counting::parts(triples.len()));
     drop(triples);
     let mut slices = Vec::with_capacity(offsets.len());
     let mut rest = grouped.as_mut_slice();
@@ -628,7 +610,7 @@ fn ingest_with(
     stats.repeated_pairs = grouped.len() as u64 - lens.iter().sum::<usize>() as u64;
 
     // Contexts per entity: a count per part of the contexts, added up (exact integers).
-    let parts = grouping_parts(grouped.len());
+    let parts = counting::parts(grouped.len());
     let contexts_per_entity = (0..parts)
         .into_par_iter()
         .map(|p| {

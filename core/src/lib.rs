@@ -10,6 +10,7 @@ pub mod build_params;
 pub mod cluster;
 pub mod cluster_names;
 pub mod cooc;
+mod counting;
 pub mod counts;
 pub mod error;
 pub mod fastmath;
