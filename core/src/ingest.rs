@@ -462,12 +462,16 @@ fn context_rows(
     per_task: usize,
 ) -> (Vec<usize>, Vec<u32>, Vec<f32>, u64) {
     let contexts = lens.len();
-    let kept_in = |c: usize| {
-        let all = &members[offsets[c]..offsets[c] + lens[c]];
-        all.iter().filter(|&&m| new_index[entity_of(m) as usize] != u32::MAX).count()
-    };
-    let kept: Vec<usize> = (0..contexts).into_par_iter().map(|c| kept_in(c).min(max)).collect();
-    let capped = (0..contexts).into_par_iter().filter(|&c| kept[c] == max && kept_in(c) > max).count() as u64;
+    // Each context's kept entities, then as many as it keeps under the cap.
+    let mut kept: Vec<usize> = (0..contexts)
+        .into_par_iter()
+        .map(|c| {
+            let all = &members[offsets[c]..offsets[c] + lens[c]];
+            all.iter().filter(|&&m| new_index[entity_of(m) as usize] != u32::MAX).count()
+        })
+        .collect();
+    let capped = kept.iter().filter(|&&k| k > max).count() as u64;
+    kept.iter_mut().for_each(|k| *k = (*k).min(max));
     let mut starts = Vec::with_capacity(contexts + 1);
     starts.push(0usize);
     for &k in &kept {
